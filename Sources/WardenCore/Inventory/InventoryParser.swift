@@ -1,0 +1,189 @@
+import Yams
+
+// MARK: - warden.yaml → Inventory
+
+/// Reads `warden.yaml` into an ``Inventory``, or fails with the first problem found,
+/// located as `warden.yaml:LINE:COL` and with a hint.
+///
+/// Unknown keys are errors rather than warnings: a misspelt `pasword_encryption` that is
+/// silently ignored is how a site ends up less secure than its owner believes.
+public enum InventoryParser {
+    /// Parses `text`; `path` is used for error messages and to resolve relative paths.
+    public static func parse(_ text: String, path: String) throws(CoreError) -> Inventory {
+        let base = PathResolution.directory(of: path)
+        let displayName = path
+        do {
+            let root = try YAMLMapping.root(text, file: displayName)
+            return try readInventory(root, base: base)
+        } catch let error {
+            throw error.file == nil ? error.inFile(displayName) : error
+        }
+    }
+
+    // MARK: Top level
+
+    private static func readInventory(_ root: YAMLMapping, base: String) throws(CoreError) -> Inventory {
+        try root.allowOnly([
+            "site", "state_dir", "superuser", "replication_role", "secrets", "database_nodes",
+            "service_nodes", "services", "stored_password_files", "policy",
+        ])
+        let site = try root.requiredString("site")
+        let stateDirectory = PathResolution.resolve(try root.string("state_dir") ?? ".pgwarden-state", against: base)
+        let superuser = try root.string("superuser") ?? "postgres"
+        let replicationRole = try root.string("replication_role") ?? "replicator"
+
+        var secrets: [String: SecretReference] = [:]
+        if let mapping = try root.mapping("secrets") {
+            for (key, value) in try mapping.stringPairs() {
+                do {
+                    secrets[key] = try SecretReference.parse(value.text, baseDirectory: base)
+                } catch let error {
+                    throw value.error(error.message, hint: error.hint)
+                }
+            }
+        }
+
+        let databaseNodes = try (root.sequence("database_nodes") ?? []).map { node throws(CoreError) in
+            try readDatabaseNode(node, base: base)
+        }
+        guard !databaseNodes.isEmpty else {
+            throw root.error("database_nodes is missing or empty", hint: "list at least the primary: name, host, port, data_dir, role: primary")
+        }
+        try requireUnique(databaseNodes.map(\.name), in: root, key: "database_nodes", what: "database node")
+        let primaries = databaseNodes.filter { $0.role == .primary }.count
+        guard primaries == 1 else {
+            throw root.error("database_nodes has \(primaries) primaries; exactly one is needed", hint: "mark the node that takes writes with role: primary and the others role: standby")
+        }
+
+        let serviceNodes = try (root.sequence("service_nodes") ?? []).map { node throws(CoreError) in
+            try readServiceNode(node)
+        }
+        try requireUnique(serviceNodes.map(\.name), in: root, key: "service_nodes", what: "service node")
+        let nodeNames = Set(serviceNodes.map(\.name))
+
+        let services = try (root.sequence("services") ?? []).map { node throws(CoreError) in
+            try readService(node, base: base, nodeNames: nodeNames)
+        }
+        try requireUnique(services.map(\.name), in: root, key: "services", what: "service")
+
+        let storedPasswordFiles = try (root.sequence("stored_password_files") ?? []).map { node throws(CoreError) in
+            try node.allowOnly(["node", "file"])
+            let nodeName = try node.requiredString("node")
+            guard nodeNames.contains(nodeName) else {
+                throw node.value("node")?.error("unknown service node '\(nodeName)'", hint: "declare it under service_nodes") ?? node.error("unknown node")
+            }
+            return StoredPasswordFile(node: nodeName, file: PathResolution.resolve(try node.requiredString("file"), against: base))
+        }
+
+        let policy = try root.mapping("policy").map { mapping throws(CoreError) in try readPolicy(mapping) } ?? Policy()
+
+        return Inventory(
+            site: site, baseDirectory: base, stateDirectory: stateDirectory, superuser: superuser,
+            replicationRole: replicationRole, secrets: secrets, databaseNodes: databaseNodes,
+            serviceNodes: serviceNodes, services: services, storedPasswordFiles: storedPasswordFiles,
+            policy: policy
+        )
+    }
+
+    // MARK: Sections
+
+    private static func readDatabaseNode(_ node: YAMLMapping, base: String) throws(CoreError) -> DatabaseNode {
+        try node.allowOnly(["name", "host", "port", "data_dir", "bin_dir", "role", "access"])
+        let port = try node.requiredInt("port")
+        guard (1...65535).contains(port) else {
+            throw node.value("port")?.error("port \(port) is out of range", hint: "use a TCP port from 1 to 65535") ?? node.error("bad port")
+        }
+        return DatabaseNode(
+            name: try node.requiredString("name"),
+            host: try node.requiredString("host"),
+            port: port,
+            dataDirectory: PathResolution.resolve(try node.requiredString("data_dir"), against: base),
+            binDirectory: try node.string("bin_dir").map { PathResolution.resolve($0, against: base) },
+            role: try node.enumValue("role", DatabaseNode.Role.self) ?? .standby,
+            access: try node.enumValue("access", DatabaseNode.Access.self) ?? .local
+        )
+    }
+
+    private static func readServiceNode(_ node: YAMLMapping) throws(CoreError) -> ServiceNode {
+        try node.allowOnly(["name", "address"])
+        return ServiceNode(name: try node.requiredString("name"), address: try node.requiredString("address"))
+    }
+
+    private static func readService(_ node: YAMLMapping, base: String, nodeNames: Set<String>) throws(CoreError) -> ServiceSpec {
+        try node.allowOnly(["name", "node", "profile", "file"])
+        let nodeName = try node.requiredString("node")
+        guard nodeNames.contains(nodeName) else {
+            throw node.value("node")?.error("unknown service node '\(nodeName)'", hint: "declare it under service_nodes, or use one of: \(nodeNames.sorted().joined(separator: ", "))") ?? node.error("unknown node")
+        }
+        let profileName = try node.requiredString("profile")
+        guard let profile = ServiceProfile.named(profileName) else {
+            let known = ServiceProfile.builtIn.map(\.name).joined(separator: ", ")
+            throw node.value("profile")?.error("unknown profile '\(profileName)'", hint: "built-in profiles: \(known)") ?? node.error("unknown profile")
+        }
+        return ServiceSpec(
+            name: try node.string("name") ?? "\(nodeName)/\(profileName)",
+            node: nodeName,
+            profile: profile,
+            file: PathResolution.resolve(try node.requiredString("file"), against: base)
+        )
+    }
+
+    private static func readPolicy(_ node: YAMLMapping) throws(CoreError) -> Policy {
+        try node.allowOnly(["password_encryption", "tls_min_version", "client_networks", "server_settings"])
+        var policy = Policy()
+        if let value = try node.string("password_encryption") {
+            guard ["md5", "scram-sha-256"].contains(value) else {
+                throw node.value("password_encryption")?.error("password_encryption '\(value)' is not md5 or scram-sha-256", hint: "use scram-sha-256") ?? node.error("bad value")
+            }
+            policy.passwordEncryption = value
+        }
+        if let value = try node.string("tls_min_version") {
+            guard ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"].contains(value) else {
+                throw node.value("tls_min_version")?.error("tls_min_version '\(value)' is not a TLS version PostgreSQL knows", hint: "use TLSv1.2 or TLSv1.3") ?? node.error("bad value")
+            }
+            policy.tlsMinimumVersion = value
+        }
+        if let networks = try node.stringSequence("client_networks") {
+            for network in networks where !CIDRSyntax.isValid(network.text) {
+                throw network.error("'\(network.text)' is not an address or CIDR network", hint: "write e.g. 10.0.4.0/24 or 10.0.4.17")
+            }
+            policy.clientNetworks = networks.map(\.text)
+        }
+        if let settings = try node.mapping("server_settings") {
+            for (name, value) in try settings.stringPairs() {
+                policy.serverSettings[name] = value.text
+            }
+        }
+        return policy
+    }
+
+    private static func requireUnique(_ names: [String], in root: YAMLMapping, key: String, what: String) throws(CoreError) {
+        var seen = Set<String>()
+        for name in names where !seen.insert(name).inserted {
+            throw root.value(key)?.error("\(what) '\(name)' is listed twice", hint: "names must be unique") ?? root.error("duplicate \(what)")
+        }
+    }
+}
+
+// MARK: - CIDR syntax
+
+/// Syntax check for an IPv4/IPv6 address with an optional prefix length.
+enum CIDRSyntax {
+    static func isValid(_ text: String) -> Bool {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let address = parts.first else { return false }
+        let isV6 = address.contains(":")
+        let maxPrefix = isV6 ? 128 : 32
+        if parts.count == 2 {
+            guard let prefix = Int(parts[1]), (0...maxPrefix).contains(prefix) else { return false }
+        }
+        if isV6 {
+            return address.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." } && address.contains(":")
+        }
+        let octets = address.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets.allSatisfy { octet in
+            guard let value = Int(octet), octet.count <= 3 else { return false }
+            return (0...255).contains(value)
+        }
+    }
+}

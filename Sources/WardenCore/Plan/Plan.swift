@@ -1,0 +1,62 @@
+// MARK: - A plan: ordered steps, described before anything is done
+
+/// What `pgwarden plan` shows and `pgwarden apply` executes.
+///
+/// A plan is a pure value: planners build it from facts and policy, it can be printed,
+/// saved as JSON and reviewed, and it never holds a secret (``PlannedStep`` texts are
+/// redacted by construction: planners put only references and sealed values into them).
+public struct Plan: Sendable, Hashable, Codable {
+    public var site: String
+    public var steps: [PlannedStep]
+    /// Things the planner saw but will not change, with the reason (e.g. "needs a restart").
+    public var notes: [String]
+
+    public init(site: String, steps: [PlannedStep], notes: [String] = []) {
+        self.site = site
+        self.steps = steps
+        self.notes = notes
+    }
+
+    public var isEmpty: Bool { steps.isEmpty }
+}
+
+/// One step of a plan: what it changes, why, and the action that does it.
+public struct PlannedStep: Sendable, Hashable, Codable {
+    /// Stable within a plan, e.g. `db1/setting/log_connections`.
+    public var id: String
+    /// One line for humans: "db1: set log_connections to on (now off)".
+    public var title: String
+    /// Why the step is there (the finding or policy line it comes from).
+    public var reason: String
+    /// Diff-style lines (`- old` / `+ new`), secrets redacted.
+    public var diff: [String]
+    public var action: StepAction
+
+    public init(id: String, title: String, reason: String, diff: [String], action: StepAction) {
+        self.id = id
+        self.title = title
+        self.reason = reason
+        self.diff = diff
+        self.action = action
+    }
+}
+
+/// The kinds of change the executor knows how to apply, verify and undo.
+///
+/// Each case carries everything needed to act and nothing secret; the imperative shell
+/// (WardenPostgres / WardenHost) turns a case into I/O.
+public enum StepAction: Sendable, Hashable, Codable {
+    /// `ALTER SYSTEM SET name = value` + reload; verified with `SHOW` in a new session;
+    /// undone by restoring what postgresql.auto.conf held before.
+    case setServerParameter(node: String, name: String, value: String)
+}
+
+// MARK: - What undo needs
+
+/// What a step recorded when it was applied, so it can be undone later, even by another
+/// pgwarden process reading the journal after a crash.
+public enum UndoRecord: Sendable, Hashable, Codable {
+    /// The postgresql.auto.conf value before the change; nil means there was no entry
+    /// (undo is then `ALTER SYSTEM RESET`).
+    case serverParameter(node: String, name: String, previousAutoConfValue: String?)
+}

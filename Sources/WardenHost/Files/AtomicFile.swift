@@ -1,0 +1,164 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// MARK: - Reading and replacing files safely
+
+/// Whole-file reads and atomic replacement.
+///
+/// A write never leaves a half-written file: the new bytes go to a temporary file in the
+/// same folder, are flushed to disk, get the old file's owner and mode, and then replace
+/// the old file with one `rename(2)`; the folder is flushed too, so the rename survives a
+/// crash. Before that, the old bytes are copied to a backup, so every write can be undone.
+public enum AtomicFile {
+    /// Called between "temporary file complete" and "rename"; tests use it to prove that a
+    /// failure at that point leaves the original intact. Production code passes nothing.
+    public typealias BeforeRename = @Sendable (_ temporaryPath: String) throws -> Void
+
+    public static func read(_ path: String) throws(HostError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw HostError.posix("read", path, errno: errno) }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw HostError.posix("read", path, errno: errno)
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+        return bytes
+    }
+
+    /// Reads a file that must be UTF-8 text (configs we parse and edit).
+    public static func readText(_ path: String) throws(HostError) -> String {
+        let bytes = try read(path)
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw HostError(.io, "\(path) is not UTF-8 text", hint: "pgwarden edits UTF-8 files only; re-save the file as UTF-8 (a BOM is fine)")
+        }
+        return text
+    }
+
+    public static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
+    /// Replaces `path` with `bytes` atomically. If `path` exists, its bytes are first copied
+    /// to `backupPath` (when given), and the new file keeps its owner and mode; a new file
+    /// gets `mode`. Returns the backup's path, if one was made.
+    @discardableResult
+    public static func write(
+        _ bytes: [UInt8], to path: String, mode: mode_t = 0o644, backupPath: String? = nil,
+        beforeRename: BeforeRename? = nil
+    ) throws(HostError) -> String? {
+        var existing = stat()
+        let exists = stat(path, &existing) == 0
+        var madeBackup: String?
+        if exists, let backupPath {
+            try copyForBackup(from: path, to: backupPath)
+            madeBackup = backupPath
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        let base = (path as NSString).lastPathComponent
+        var template = Array("\(directory.isEmpty ? "." : directory)/.\(base).pgwarden-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.map { mkstemp($0) } ?? -1
+        }
+        guard fd >= 0 else { throw HostError.posix("create a temporary file next to", path, errno: errno) }
+        let temporaryPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        var renamed = false
+        defer {
+            if !renamed { unlink(temporaryPath) }
+        }
+        do {
+            defer { close(fd) }
+            try writeAll(fd, bytes, path: temporaryPath)
+            if exists {
+                guard fchmod(fd, existing.st_mode & 0o7777) == 0 else { throw HostError.posix("set the mode of", temporaryPath, errno: errno) }
+                if fchown(fd, existing.st_uid, existing.st_gid) != 0 && geteuid() == 0 {
+                    throw HostError.posix("set the owner of", temporaryPath, errno: errno)
+                }
+            } else {
+                guard fchmod(fd, mode) == 0 else { throw HostError.posix("set the mode of", temporaryPath, errno: errno) }
+            }
+            guard fsync(fd) == 0 else { throw HostError.posix("flush", temporaryPath, errno: errno) }
+        }
+        if let beforeRename {
+            do { try beforeRename(temporaryPath) } catch let error as HostError { throw error } catch {
+                throw HostError(.io, "write of \(path) interrupted: \(error)")
+            }
+        }
+        guard rename(temporaryPath, path) == 0 else { throw HostError.posix("replace", path, errno: errno) }
+        renamed = true
+        syncDirectory(directory.isEmpty ? "." : directory)
+        return madeBackup
+    }
+
+    /// Creates `path` with `bytes` only if it does not exist yet (owner-only files, keys).
+    public static func create(_ bytes: [UInt8], at path: String, mode: mode_t) throws(HostError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw HostError.posix("create", path, errno: errno) }
+        defer { close(fd) }
+        guard fchmod(fd, mode) == 0 else { throw HostError.posix("set the mode of", path, errno: errno) }
+        try writeAll(fd, bytes, path: path)
+        guard fsync(fd) == 0 else { throw HostError.posix("flush", path, errno: errno) }
+    }
+
+    // MARK: Internals
+
+    private static func copyForBackup(from path: String, to backupPath: String) throws(HostError) {
+        let bytes = try read(path)
+        let backupDirectory = (backupPath as NSString).deletingLastPathComponent
+        try Directories.create(backupDirectory, mode: 0o700)
+        unlink(backupPath)
+        try create(bytes, at: backupPath, mode: 0o600)
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(HostError) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw HostError.posix("write", path, errno: errno)
+            }
+            offset += written
+        }
+    }
+
+    private static func syncDirectory(_ directory: String) {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+}
+
+// MARK: - Folders
+
+public enum Directories {
+    /// Creates `path` and its parents (like `mkdir -p`); existing folders are left as they are.
+    public static func create(_ path: String, mode: mode_t = 0o755) throws(HostError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: Int(mode)])
+        } catch {
+            throw HostError(.io, "cannot create folder \(path): \((error as NSError).localizedDescription)", hint: "check that the parent folder exists and is writable")
+        }
+    }
+
+    public static func remove(_ path: String) throws(HostError) {
+        guard AtomicFile.exists(path) else { return }
+        do {
+            try FileManager.default.removeItem(atPath: path)
+        } catch {
+            throw HostError(.io, "cannot remove \(path): \((error as NSError).localizedDescription)")
+        }
+    }
+}

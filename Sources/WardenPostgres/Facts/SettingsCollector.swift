@@ -1,0 +1,24 @@
+import WardenCore
+
+// MARK: - Server settings as facts
+
+/// Reads `pg_settings` (every row as text) into ``ServerSetting`` values keyed by name.
+public enum SettingsCollector {
+    public static func collect(_ session: PostgresSession) async throws(PostgresError) -> [String: ServerSetting] {
+        let rows = try await session.rows("SELECT name, setting, unit, context, vartype FROM pg_settings")
+        var settings: [String: ServerSetting] = [:]
+        for row in rows {
+            guard row.count == 5, let name = row[0], let setting = row[1], let context = row[3], let vartype = row[4] else { continue }
+            settings[name] = ServerSetting(name: name, setting: setting, unit: row[2], context: context, vartype: vartype)
+        }
+        return settings
+    }
+
+    /// `server_version_num` as the version traits table wants it.
+    public static func versionTraits(_ session: PostgresSession) async throws -> PostgresVersionTraits {
+        guard let text = try await session.value("SELECT current_setting('server_version_num')"), let number = Int(text) else {
+            throw PostgresError(.server, "the server did not report server_version_num")
+        }
+        return try PostgresVersionTraits(serverVersionNum: number)
+    }
+}

@@ -1,0 +1,154 @@
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+import WardenCore
+
+// MARK: - One session to one server
+
+/// A connection to a PostgreSQL server with results as plain strings.
+///
+/// pgwarden reads catalog views and settings, so every value is fetched as text
+/// (queries cast with `::text`); that keeps decoding trivial and version-proof.
+/// Utility statements cannot take bind parameters (see DESIGN.md), so their values must
+/// be quoted with ``SQLQuote`` by the caller.
+public struct PostgresSession: Sendable {
+    let connection: PostgresConnection
+    public let target: ConnectionTarget
+    private static let logger = Logger(label: "pgwarden.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Connects, classifying failures (refused, timeout, bad password, no pg_hba entry, TLS).
+    public static func connect(_ target: ConnectionTarget) async throws(PostgresError) -> PostgresSession {
+        var configuration = PostgresConnection.Configuration(
+            host: target.host, port: target.port, username: target.user,
+            password: target.password?.revealed, database: target.database,
+            tls: try tlsConfiguration(for: target)
+        )
+        configuration.options.connectTimeout = .milliseconds(Int64(target.connectTimeout * 1000))
+        if target.sslMode == .verifyFull { configuration.options.tlsServerName = target.host }
+        do {
+            let connection = try await PostgresConnection.connect(
+                configuration: configuration, id: Int.random(in: 1...Int.max), logger: logger)
+            return PostgresSession(connection: connection, target: target)
+        } catch {
+            throw classify(error, target: target)
+        }
+    }
+
+    /// Runs `body` with a session that is always closed afterwards.
+    public static func with<T: Sendable>(_ target: ConnectionTarget, _ body: (PostgresSession) async throws -> T) async throws -> T {
+        let session = try await connect(target)
+        do {
+            let result = try await body(session)
+            await session.close()
+            return result
+        } catch {
+            await session.close()
+            throw error
+        }
+    }
+
+    public func close() async {
+        try? await connection.close()
+    }
+
+    // MARK: Queries
+
+    /// All rows, every column as text (NULL as nil). `binds` fill `$1, $2, …`.
+    public func rows(_ sql: String, _ binds: [String?] = []) async throws(PostgresError) -> [[String?]] {
+        var bindings = PostgresBindings()
+        for bind in binds {
+            if let bind { bindings.append(bind) } else { bindings.appendNull() }
+        }
+        do {
+            let sequence = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: Self.logger)
+            var result: [[String?]] = []
+            for try await row in sequence {
+                result.append(try row.map { try $0.decode(String?.self) })
+            }
+            return result
+        } catch {
+            throw Self.classify(error, target: target)
+        }
+    }
+
+    /// The first column of the first row (nil if no row or NULL).
+    public func value(_ sql: String, _ binds: [String?] = []) async throws(PostgresError) -> String? {
+        try await rows(sql, binds).first?.first ?? nil
+    }
+
+    /// Runs a statement whose result does not matter (utility statements).
+    public func execute(_ sql: String) async throws(PostgresError) {
+        _ = try await rows(sql)
+    }
+
+    // MARK: TLS per sslmode
+
+    private static func tlsConfiguration(for target: ConnectionTarget) throws(PostgresError) -> PostgresConnection.Configuration.TLS {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch target.sslMode {
+        case .disable:
+            return .disable
+        case .allow, .prefer, .require:
+            tls.certificateVerification = .none
+        case .verifyCA, .verifyFull:
+            guard let path = target.rootCertificatePath else {
+                throw PostgresError(.tls, "sslmode=\(target.sslMode.rawValue) needs a root certificate", hint: "give the CA certificate (root.pem) for \(target.host)")
+            }
+            do {
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(path))
+            } catch {
+                throw PostgresError(.tls, "cannot read root certificate \(path): \(error)", hint: "check the path and that it holds PEM certificates")
+            }
+            tls.certificateVerification = target.sslMode == .verifyFull ? .fullVerification : .noHostnameVerification
+        }
+        let context: NIOSSLContext
+        do { context = try NIOSSLContext(configuration: tls) } catch {
+            throw PostgresError(.tls, "cannot set up TLS: \(error)")
+        }
+        return target.sslMode.requiresTLS ? .require(context) : .prefer(context)
+    }
+
+    // MARK: Error classification
+
+    static func classify(_ error: any Error, target: ConnectionTarget) -> PostgresError {
+        if let error = error as? PostgresError { return error }
+        if let error = error as? PSQLError {
+            if let info = error.serverInfo {
+                let state = info[.sqlState] ?? ""
+                let message = info[.message] ?? "server error"
+                switch state {
+                case "28P01":
+                    return PostgresError(.badPassword, "password authentication failed for \(target.user) at \(target.host):\(target.port)", hint: "check the secret the inventory names for '\(target.user)'", sqlState: state)
+                case "28000":
+                    return PostgresError(.noHBAEntry, "\(target.host):\(target.port) refused \(target.user): \(message)", hint: "pg_hba.conf has no line admitting this connection (user, database, address, TLS)", sqlState: state)
+                default:
+                    return PostgresError(.server, "\(message) (SQLSTATE \(state))", hint: info[.hint], sqlState: state)
+                }
+            }
+            if error.code == .sslUnsupported {
+                return PostgresError(.tlsUnavailable, "\(target.host):\(target.port) does not offer TLS but sslmode=\(target.sslMode.rawValue) requires it", hint: "turn on ssl on the server (pgwarden apply --only tls) or lower the client's sslmode")
+            }
+            if error.code == .connectionError || error.code == .serverClosedConnection || error.code == .uncleanShutdown {
+                return classifyTransport(String(describing: error.underlying ?? error), target: target)
+            }
+            return PostgresError(.connection, "\(target.host):\(target.port): \(error.code)")
+        }
+        return classifyTransport(String(describing: error), target: target)
+    }
+
+    private static func classifyTransport(_ text: String, target: ConnectionTarget) -> PostgresError {
+        let where_ = "\(target.host):\(target.port)"
+        if text.contains("connectTimeout") || text.contains("timed out") || text.contains("Timeout") {
+            return PostgresError(.timeout, "connecting to \(where_) timed out", hint: "check that the host is reachable and the port is right")
+        }
+        if text.contains("refused") || text.contains("ECONNREFUSED") || text.contains("errno: 111") {
+            return PostgresError(.refused, "nothing is listening at \(where_) (connection refused)", hint: "is the server running? check the node's host and port in the inventory")
+        }
+        if text.contains("handshake") || text.contains("certificate") || text.contains("NIOSSL") || text.contains("SSL") {
+            return PostgresError(.tls, "TLS with \(where_) failed: \(text)", hint: "check the server certificate, the CA file and the host name")
+        }
+        return PostgresError(.connection, "cannot talk to \(where_): \(text)")
+    }
+}

@@ -1,0 +1,42 @@
+import WardenCore
+import WardenHost
+
+// MARK: - Sessions to the nodes of an inventory
+
+/// Opens sessions to an inventory's nodes as the roles it names, resolving their
+/// passwords through ``SecretResolver`` at the moment of use.
+public struct SiteAccess: Sendable {
+    public let inventory: Inventory
+    public let secrets: SecretResolver
+
+    public init(inventory: Inventory, secrets: SecretResolver = SecretResolver()) {
+        self.inventory = inventory
+        self.secrets = secrets
+    }
+
+    /// The password the inventory refers to for `role`.
+    public func password(for role: String) throws(HostError) -> Secret {
+        guard let reference = inventory.secrets[role] else {
+            throw HostError(.secret, "the inventory has no secret for role '\(role)'", hint: "add `\(role): file:PATH` under secrets: in warden.yaml")
+        }
+        return try secrets.resolve(reference, role: role)
+    }
+
+    public func node(_ name: String) throws(HostError) -> DatabaseNode {
+        guard let node = inventory.databaseNode(named: name) else {
+            throw HostError(.io, "no database node named '\(name)' in the inventory", hint: "known nodes: \(inventory.databaseNodes.map(\.name).joined(separator: ", "))")
+        }
+        return node
+    }
+
+    /// A target for `node` as `role` (the superuser by default).
+    public func target(node: DatabaseNode, role: String? = nil, database: String = "postgres", sslMode: SSLMode = .prefer) throws(HostError) -> ConnectionTarget {
+        let user = role ?? inventory.superuser
+        return ConnectionTarget(host: node.host, port: node.port, user: user, password: try password(for: user), database: database, sslMode: sslMode)
+    }
+
+    /// Runs `body` in a superuser session to `node`.
+    public func withSuperuser<T: Sendable>(on node: DatabaseNode, _ body: (PostgresSession) async throws -> T) async throws -> T {
+        try await PostgresSession.with(try target(node: node), body)
+    }
+}

@@ -1,0 +1,24 @@
+import WardenCore
+
+// MARK: - Facts in, plan out
+
+/// Collects the facts a plan needs and hands them to the pure planners.
+///
+/// This is the imperative half of `pgwarden plan`: it talks to the servers; the decisions
+/// are made in WardenCore (``ServerSettingsPlanner`` and, as they land, the auth, TLS,
+/// services and replication planners).
+public enum SitePlanner {
+    public static func plan(_ access: SiteAccess) async throws -> Plan {
+        var steps: [PlannedStep] = []
+        var notes: [String] = []
+        if let primary = access.inventory.primary, !access.inventory.policy.serverSettings.isEmpty {
+            let current = try await access.withSuperuser(on: primary) { session in
+                try await SettingsCollector.collect(session)
+            }
+            let planned = ServerSettingsPlanner.plan(node: primary.name, current: current, wanted: access.inventory.policy.serverSettings)
+            steps += planned.steps
+            notes += planned.notes
+        }
+        return Plan(site: access.inventory.site, steps: steps, notes: notes)
+    }
+}

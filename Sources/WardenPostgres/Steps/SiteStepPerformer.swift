@@ -1,0 +1,34 @@
+import WardenCore
+import WardenHost
+
+// MARK: - The performer for a whole site
+
+/// Routes each ``StepAction`` to the code that carries it out on this site.
+public struct SiteStepPerformer: StepPerformer {
+    private let serverParameters: ServerParameterStep
+
+    public init(access: SiteAccess) {
+        self.serverParameters = ServerParameterStep(access: access)
+    }
+
+    public func apply(_ step: PlannedStep) async throws -> UndoRecord {
+        switch step.action {
+        case .setServerParameter(let node, let name, let value):
+            try await serverParameters.apply(node: node, name: name, value: value)
+        }
+    }
+
+    public func verify(_ step: PlannedStep) async throws {
+        switch step.action {
+        case .setServerParameter(let node, let name, let value):
+            try await serverParameters.verify(node: node, name: name, value: value)
+        }
+    }
+
+    public func undo(_ step: PlannedStep, record: UndoRecord) async throws {
+        switch record {
+        case .serverParameter:
+            try await serverParameters.undo(record)
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import WardenCore
+import WardenHost
+import WardenPostgres
+
+// MARK: - Options shared by commands
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// `--inventory PATH` (default `$PGWARDEN_INVENTORY`, else `./warden.yaml`).
+struct InventoryOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The site's inventory.", valueName: "path"))
+    var inventory: String?
+
+    var path: String {
+        let given = inventory ?? ProcessInfo.processInfo.environment["PGWARDEN_INVENTORY"] ?? "warden.yaml"
+        return PathResolution.resolve(given, against: FileManager.default.currentDirectoryPath)
+    }
+
+    func load() throws -> Inventory {
+        let text: String
+        do {
+            text = try AtomicFile.readText(path)
+        } catch {
+            throw HostError(.io, "cannot read inventory \(path): \(error.message)", hint: "pass --inventory PATH, set PGWARDEN_INVENTORY, or create one with `pgwarden lab up`")
+        }
+        return try InventoryParser.parse(text, path: path)
+    }
+}
+
+struct FormatOptions: ParsableArguments {
+    @Option(name: .long, help: "Output format: text or json.")
+    var format: OutputFormat = .text
+}
+
+// MARK: - Printing
+
+enum Console {
+    static func out(_ text: String) {
+        print(text)
+    }
+
+    /// Progress and diagnostics go to stderr so stdout stays parseable (`--format json`).
+    static func progress(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    static func json<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+}

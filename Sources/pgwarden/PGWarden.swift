@@ -1,0 +1,25 @@
+import ArgumentParser
+import WardenCore
+
+// MARK: - pgwarden
+
+@main
+struct PGWarden: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pgwarden",
+        abstract: "Secure, replicate and fail over a shared PostgreSQL database, and keep every service's connection settings in step.",
+        discussion: """
+        A typical day:
+          pgwarden lab up            # a disposable local site to try things on
+          pgwarden inventory check   # validate warden.yaml
+          pgwarden plan              # what apply would change, step by step
+          pgwarden apply             # do it, verifying every step
+          pgwarden undo              # roll the last apply back
+
+        Exit codes: 0 ok, 1 findings at/above --fail-on, 2 bad input, 3 failed and rolled
+        back, 4 failed and NOT rolled back (the manual steps are printed).
+        """,
+        version: WardenCoreVersion.string,
+        subcommands: [LabCommand.self, InventoryCommand.self, PlanCommand.self, ApplyCommand.self, UndoCommand.self]
+    )
+}
