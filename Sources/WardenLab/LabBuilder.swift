@@ -26,6 +26,10 @@ extension LabSite {
         try Directories.create(directory, mode: 0o755)
         // The server runs as another account; it must be able to reach its folder.
         chmod(directory, 0o755)
+        if OSAccount.isRoot, let closed = firstClosedAncestor(of: directory) {
+            if createdDirectory { try? Directories.remove(directory) }
+            throw LabError("the server's OS user \(osUser) cannot enter \(closed)", hint: "choose a lab folder whose parents others may enter (chmod o+x \(closed)), e.g. under /tmp")
+        }
 
         var nodes = [LabState.Node(name: "db1", port: try FreePort.find(), dataDirectory: directory + "/db1/data", logFile: directory + "/db1/server.log", role: "primary", provisioned: false)]
         if standby {
@@ -62,6 +66,17 @@ extension LabSite {
 
     // MARK: Steps of up
 
+    /// The first folder on the way to `path` that other users cannot enter, if any.
+    private static func firstClosedAncestor(of path: String) -> String? {
+        var current = ""
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            var info = stat()
+            if stat(current, &info) == 0, info.st_mode & 0o001 == 0 { return current }
+        }
+        return nil
+    }
+
     private static func writeSecrets(_ passwords: LabPasswords, in directory: String) throws(HostError) {
         try Directories.create(directory + "/secrets", mode: 0o700)
         try AtomicFile.create(Array((passwords.superuser.revealed + "\n").utf8), at: directory + "/secrets/\(superuser).password", mode: 0o600)
@@ -73,7 +88,7 @@ extension LabSite {
         try Directories.create(nodeDirectory, mode: 0o755)
         if OSAccount.isRoot { try OSAccount.changeOwner(nodeDirectory, to: osUser) }
         let control = PostgresServerControl(binaries: binaries, dataDirectory: node.dataDirectory, osUser: osUser)
-        try await control.initialize(superuser: superuser, password: passwords.superuser)
+        try await control.initialize(superuser: superuser, password: passwords.superuser, durable: false)
         // The insecure baseline the reference page starts from, on loopback only.
         let settings = """
 

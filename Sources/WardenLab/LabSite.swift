@@ -75,10 +75,11 @@ public struct LabSite: Sendable {
 
     // MARK: Down
 
-    /// Stops every server of the lab (fast shutdown, then SIGKILL) and removes the folder.
+    /// Stops every server of the lab and removes the folder. The lab is disposable, so
+    /// the shutdown is immediate (no shutdown checkpoint to wait for); SIGKILL if that fails.
     public func down() async throws {
         for node in state.nodes where node.provisioned || AtomicFile.exists(node.dataDirectory + "/postmaster.pid") {
-            try await control(node).stop()
+            try await control(node).stop(mode: "immediate")
         }
         try Directories.remove(directory)
     }

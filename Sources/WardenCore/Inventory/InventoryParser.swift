@@ -43,28 +43,31 @@ public enum InventoryParser {
             }
         }
 
-        let databaseNodes = try (root.sequence("database_nodes") ?? []).map { node throws(CoreError) in
+        let databaseNodeItems = try root.sequence("database_nodes") ?? []
+        let databaseNodes = try databaseNodeItems.map { node throws(CoreError) in
             try readDatabaseNode(node, base: base)
         }
         guard !databaseNodes.isEmpty else {
             throw root.error("database_nodes is missing or empty", hint: "list at least the primary: name, host, port, data_dir, role: primary")
         }
-        try requireUnique(databaseNodes.map(\.name), in: root, key: "database_nodes", what: "database node")
+        try requireUnique(databaseNodes.map(\.name), items: databaseNodeItems, key: "name", what: "database node")
         let primaries = databaseNodes.filter { $0.role == .primary }.count
         guard primaries == 1 else {
             throw root.error("database_nodes has \(primaries) primaries; exactly one is needed", hint: "mark the node that takes writes with role: primary and the others role: standby")
         }
 
-        let serviceNodes = try (root.sequence("service_nodes") ?? []).map { node throws(CoreError) in
+        let serviceNodeItems = try root.sequence("service_nodes") ?? []
+        let serviceNodes = try serviceNodeItems.map { node throws(CoreError) in
             try readServiceNode(node)
         }
-        try requireUnique(serviceNodes.map(\.name), in: root, key: "service_nodes", what: "service node")
+        try requireUnique(serviceNodes.map(\.name), items: serviceNodeItems, key: "name", what: "service node")
         let nodeNames = Set(serviceNodes.map(\.name))
 
-        let services = try (root.sequence("services") ?? []).map { node throws(CoreError) in
+        let serviceItems = try root.sequence("services") ?? []
+        let services = try serviceItems.map { node throws(CoreError) in
             try readService(node, base: base, nodeNames: nodeNames)
         }
-        try requireUnique(services.map(\.name), in: root, key: "services", what: "service")
+        try requireUnique(services.map(\.name), items: serviceItems, key: "file", what: "service")
 
         let storedPasswordFiles = try (root.sequence("stored_password_files") ?? []).map { node throws(CoreError) in
             try node.allowOnly(["node", "file"])
@@ -157,10 +160,14 @@ public enum InventoryParser {
         return policy
     }
 
-    private static func requireUnique(_ names: [String], in root: YAMLMapping, key: String, what: String) throws(CoreError) {
+    /// Refuses a name used twice, pointing at the second item's `key` (its name, or for a
+    /// service whose name was derived, its file line).
+    private static func requireUnique(_ names: [String], items: [YAMLMapping], key: String, what: String) throws(CoreError) {
         var seen = Set<String>()
-        for name in names where !seen.insert(name).inserted {
-            throw root.value(key)?.error("\(what) '\(name)' is listed twice", hint: "names must be unique") ?? root.error("duplicate \(what)")
+        for (index, name) in names.enumerated() where !seen.insert(name).inserted {
+            let item = items[index]
+            throw (item.value("name") ?? item.value(key))?.error("\(what) '\(name)' is listed twice", hint: "names must be unique; give each a distinct name")
+                ?? item.error("\(what) '\(name)' is listed twice", hint: "names must be unique")
         }
     }
 }

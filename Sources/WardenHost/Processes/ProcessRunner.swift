@@ -126,7 +126,10 @@ private struct SpawnRequest: Sendable {
             }
             for entry in fds where entry.revents != 0 {
                 if entry.fd == inputFD {
-                    let written = pending.withUnsafeBytes { write(inputFD, $0.baseAddress, $0.count) }
+                    // POLLOUT promises room for PIPE_BUF bytes; a larger write could block
+                    // while the child waits for us to drain its output.
+                    let chunk = min(pending.count, Int(PIPE_BUF))
+                    let written = pending.withUnsafeBytes { write(inputFD, $0.baseAddress, chunk) }
                     if written > 0 { pending.removeFirst(written) }
                     if written < 0 && errno != EINTR && errno != EAGAIN || pending.isEmpty {
                         close(inputFD)

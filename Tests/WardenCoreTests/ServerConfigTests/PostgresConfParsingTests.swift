@@ -35,9 +35,9 @@ struct PostgresConfParsingTests {
             #expect(file.commentedOutSetting("listen_addresses")?.value == "localhost")
             #expect(file.commentedOutSetting("ssl_ca_file")?.value == "")
             #expect(file.commentedOutSetting("password_encryption")?.value == "scram-sha-256")
-            #expect(file.includes == [PostgresConfFile.Include(kind: .includeDir, path: "conf.d", line: file.includes.first?.line ?? 0)])
-            let includeLine = try #require(file.includes.first?.line)
-            #expect(file.lines[includeLine - 1].text.hasPrefix("include_dir = 'conf.d'"))
+            #expect(file.includes == [PostgresConfFile.Include(kind: .includeDir, path: "conf.d", line: 86)])
+            #expect(file.setting("port")?.line == 40)
+            #expect(file.lines[85].text == "include_dir = 'conf.d'\t\t\t# include files ending in '.conf' from")
             #expect(file.setting("include_dir") == nil)
             // Text never carries the line terminator, CRLF or not.
             #expect(file.lines.allSatisfy { !$0.text.utf8.contains(0x0D) && !$0.text.utf8.contains(0x0A) })
@@ -155,6 +155,7 @@ struct PostgresConfParsingTests {
         ("x = 'a' 'b'\n", 1, 9, "unexpected text"),
         ("e = 'x\\'\n", 1, 5, "unterminated"),
         ("café = 'x\n", 1, 8, "unterminated"),
+        ("include_dir conf.d\n", 1, 13, "must be quoted"),
     ])
     func parseErrors(text: String, line: Int, column: Int, message: String) {
         let error = #expect(throws: CoreError.self) { try PostgresConfFile(parsing: text) }

@@ -38,7 +38,7 @@ public struct HBAEvaluator: Sendable, Hashable {
             case .include(let inclusion):
                 return .undecidable(
                     line: line.number,
-                    reason: "records from \(inclusion.kind.rawValue) \"\(inclusion.path)\" come first and are not known")
+                    reason: "the records that \(inclusion.kind.rawValue) \"\(inclusion.path)\" adds here are not known")
             case .rule(let rule):
                 switch match(rule, attempt) {
                 case .yes: return .matched(HBAFile.NumberedRule(line: line.number, rule: rule))

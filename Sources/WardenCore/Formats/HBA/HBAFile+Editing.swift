@@ -55,14 +55,15 @@ extension HBAFile {
         try commit(edited, expecting: rule, ruleCount: rules.count + 1)
     }
 
-    /// Replaces the record on line `number` (all its continuation lines) with `rule`, laid
-    /// out in the file's columns. The line break after it stays as it was.
+    /// Replaces the record (or include directive) on line `number`, with all its
+    /// continuation lines, by `rule` laid out in the file's columns. The line break after
+    /// it stays as it was.
     public mutating func replaceRule(atLine number: Int, with rule: HBARule) throws(CoreError) {
         let rule = try Self.validated(rule)
         let line = try recordLine(number)
         var edited = bytes
         edited.replaceSubrange(line.range, with: HBAColumnLayout.learned(from: self).render(rule))
-        try commit(edited, expecting: rule, ruleCount: rules.count)
+        try commit(edited, expecting: rule, ruleCount: rules.count + (line.isRule ? 0 : 1))
     }
 
     /// Changes the method of the record on line `number`, and its options when `options`

@@ -1,7 +1,8 @@
 // MARK: - pg_hba.conf, losslessly
 
-/// A `pg_hba.conf` read exactly as the server reads it (PostgreSQL 16 syntax, which
-/// accepts every older file), and edited without disturbing anything else.
+/// A `pg_hba.conf` read exactly as the server reads it (with the rules of PostgreSQL 16 and
+/// later; `minimumServerVersion` says when an older server would read the file
+/// differently), and edited without disturbing anything else.
 ///
 /// The file is kept as its original bytes; lines point into them. Rendering gives back
 /// those bytes, so an unchanged file is written back byte for byte. An edit splices new

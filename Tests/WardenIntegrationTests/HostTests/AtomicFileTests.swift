@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+import WardenCore
+import WardenHost
+
+// MARK: - Atomic writes on the real file system
+
+@Suite("Atomic file writes")
+struct AtomicFileTests {
+    @Test func replaceKeepsModeAndMakesABackup() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? Directories.remove(dir) }
+        let path = dir + "/appsettings.json"
+        try AtomicFile.write(Array("old\r\n".utf8), to: path, mode: 0o640)
+        let backup = try AtomicFile.write(Array("new".utf8), to: path, backupPath: dir + "/backups/appsettings.json.1")
+        #expect(try AtomicFile.read(path) == Array("new".utf8))
+        #expect(backup == dir + "/backups/appsettings.json.1")
+        #expect(try AtomicFile.read(dir + "/backups/appsettings.json.1") == Array("old\r\n".utf8))
+        var info = stat()
+        #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o640)
+        #expect(try leftovers(in: dir) == ["appsettings.json", "backups"])
+    }
+
+    @Test func failureBeforeRenameLeavesTheOriginalIntact() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? Directories.remove(dir) }
+        let path = dir + "/Repository.exe.config"
+        let original: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("<configuration/>\r\n".utf8)
+        try AtomicFile.write(original, to: path)
+        struct Crash: Error {}
+        #expect(throws: HostError.self) {
+            try AtomicFile.write(Array("half".utf8), to: path) { temporary in
+                #expect(AtomicFile.exists(temporary), "the temporary file is complete before the rename")
+                throw Crash()
+            }
+        }
+        #expect(try AtomicFile.read(path) == original)
+        #expect(try leftovers(in: dir) == ["Repository.exe.config"], "no temporary file left behind")
+    }
+
+    @Test func writingIntoAMissingFolderFailsCleanly() {
+        let error = #expect(throws: HostError.self) {
+            try AtomicFile.write(Array("x".utf8), to: "/nonexistent-pgwarden/dir/file")
+        }
+        #expect(error?.message.contains("/nonexistent-pgwarden/dir/file") == true)
+    }
+
+    @Test func createRefusesToOverwrite() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? Directories.remove(dir) }
+        try AtomicFile.create(Array("key".utf8), at: dir + "/key", mode: 0o600)
+        #expect(throws: HostError.self) { try AtomicFile.create(Array("other".utf8), at: dir + "/key", mode: 0o600) }
+        #expect(try AtomicFile.read(dir + "/key") == Array("key".utf8))
+    }
+
+    @Test func nonUTF8TextIsRefused() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? Directories.remove(dir) }
+        try AtomicFile.write([0x61, 0xFF, 0x62], to: dir + "/latin1.conf")
+        let error = #expect(throws: HostError.self) { try AtomicFile.readText(dir + "/latin1.conf") }
+        #expect(error?.hint?.contains("UTF-8") == true)
+    }
+
+    private func leftovers(in dir: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+    }
+}
+
+@Suite("Secrets from files and the environment")
+struct SecretResolverTests {
+    @Test func ownerOnlyFileIsReadWithoutTrailingNewline() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? Directories.remove(dir) }
+        try AtomicFile.create(Array("s3cret\n".utf8), at: dir + "/pw", mode: 0o600)
+        #expect(try SecretResolver().resolve(.file(path: dir + "/pw"), role: "postgres").revealed == "s3cret")
+    }
+
+    @Test func fileReadableByOthersIsRefused() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? Directories.remove(dir) }
+        try AtomicFile.create(Array("s3cret\n".utf8), at: dir + "/pw", mode: 0o644)
+        let error = #expect(throws: HostError.self) { try SecretResolver().resolve(.file(path: dir + "/pw"), role: "postgres") }
+        #expect(error?.kind == .secret)
+        #expect(error?.hint == "run: chmod 600 \(dir)/pw")
+        #expect(error?.message.contains("s3cret") == false)
+    }
+
+    @Test func missingFileAndEmptyFileAndMissingVariable() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? Directories.remove(dir) }
+        #expect(throws: HostError.self) { try SecretResolver().resolve(.file(path: dir + "/none"), role: "r") }
+        try AtomicFile.create(Array("\n".utf8), at: dir + "/empty", mode: 0o600)
+        #expect(throws: HostError.self) { try SecretResolver().resolve(.file(path: dir + "/empty"), role: "r") }
+        let resolver = SecretResolver(environment: ["PRESENT": "value"])
+        #expect(try resolver.resolve(.environment(name: "PRESENT"), role: "r").revealed == "value")
+        #expect(throws: HostError.self) { try resolver.resolve(.environment(name: "ABSENT"), role: "r") }
+    }
+}
+
+@Suite("Running programs")
+struct ProcessRunnerTests {
+    @Test func capturesOutputErrorsAndExitCode() async throws {
+        let result = try await ProcessRunner().run("/bin/sh", ["-c", "echo out; echo err >&2; exit 3"])
+        #expect(result.standardOutput == "out\n")
+        #expect(result.standardError == "err\n")
+        #expect(result.status == 3)
+    }
+
+    @Test func feedsStandardInputWithoutArgv() async throws {
+        let big = String(repeating: "0123456789", count: 50_000)
+        let result = try await ProcessRunner().run("/bin/cat", [], standardInput: Array(big.utf8))
+        #expect(result.standardOutput == big)
+    }
+
+    @Test func missingProgramIsAnError() async {
+        await #expect(throws: HostError.self) { _ = try await ProcessRunner().run("/nonexistent/program", []) }
+    }
+
+    @Test func runsAsAnotherUserWhenRoot() async throws {
+        guard OSAccount.isRoot, OSAccount.ids(of: "postgres") != nil else { return }
+        let result = try await ProcessRunner().run("/usr/bin/id", ["-un"], user: "postgres")
+        #expect(result.standardOutput == "postgres\n")
+    }
+}
+
+@Suite("The apply journal on disk")
+struct JournalTests {
+    @Test func appendAndReadBackIgnoringATornLastLine() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? Directories.remove(dir) }
+        let journal = Journal(stateDirectory: dir + "/state")
+        try journal.append(JournalRecord(time: "t1", run: "r", event: .runStarted))
+        try journal.append(JournalRecord(time: "t2", run: "r", event: .runFinished))
+        #expect(try journal.records().map(\.event) == [.runStarted, .runFinished])
+        var bytes = try AtomicFile.read(journal.path)
+        bytes += Array("{\"event\":\"beg".utf8)
+        try AtomicFile.write(bytes, to: journal.path)
+        #expect(try journal.records().count == 2, "a crash mid-write loses only the torn record")
+        var info = stat()
+        #expect(stat(journal.path, &info) == 0 && info.st_mode & 0o777 == 0o600)
+    }
+
+    @Test func damagedMiddleLineIsAnError() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? Directories.remove(dir) }
+        let journal = Journal(stateDirectory: dir)
+        try AtomicFile.write(Array("{bad}\n{\"event\":\"run-started\",\"run\":\"r\",\"time\":\"t\"}\n".utf8), to: journal.path)
+        #expect(throws: HostError.self) { try journal.records() }
+    }
+}
