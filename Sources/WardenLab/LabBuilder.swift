@@ -81,6 +81,7 @@ extension LabSite {
         try Directories.create(directory + "/secrets", mode: 0o700)
         try AtomicFile.create(Array((passwords.superuser.revealed + "\n").utf8), at: directory + "/secrets/\(superuser).password", mode: 0o600)
         try AtomicFile.create(Array((passwords.repository.revealed + "\n").utf8), at: directory + "/secrets/\(repositoryRole).password", mode: 0o600)
+        try AtomicFile.create(Array((passwords.replication.revealed + "\n").utf8), at: directory + "/secrets/\(replicationRole).password", mode: 0o600)
     }
 
     private static func initializePrimary(_ node: LabState.Node, binaries: PostgresBinaries, osUser: String, passwords: LabPasswords) async throws {
@@ -152,9 +153,11 @@ extension LabSite {
 struct LabPasswords {
     var superuser: Secret
     var repository: Secret
+    /// For the replication role that `replica add` creates; the lab only stores it.
+    var replication: Secret
 
     static func generate() throws -> LabPasswords {
         let generator = try PasswordGenerator(length: 24)
-        return LabPasswords(superuser: generator.generate(), repository: generator.generate())
+        return LabPasswords(superuser: generator.generate(), repository: generator.generate(), replication: generator.generate())
     }
 }

@@ -17,11 +17,12 @@ enum LabInventory {
             "site: \(state.site)",
             "state_dir: state",
             "superuser: \(LabSite.superuser)",
-            "replication_role: replicator",
+            "replication_role: \(LabSite.replicationRole)",
             "",
             "secrets:",
             "  \(LabSite.superuser): file:secrets/\(LabSite.superuser).password",
             "  \(LabSite.repositoryRole): file:secrets/\(LabSite.repositoryRole).password",
+            "  \(LabSite.replicationRole): file:secrets/\(LabSite.replicationRole).password",
             "",
             "database_nodes:",
         ]

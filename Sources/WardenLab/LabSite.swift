@@ -18,6 +18,7 @@ public struct LabSite: Sendable {
 
     public static let superuser = "postgres"
     public static let repositoryRole = "qliksenserepository"
+    public static let replicationRole = "replicator"
     public static let databases = ["QSR", "QSMQ", "Licenses", "SenseServices"]
 
     public var inventoryPath: String { directory + "/warden.yaml" }

@@ -18,6 +18,8 @@ public struct JournalRecord: Sendable, Hashable, Codable {
         case runFinished = "run-finished"
         case runRolledBack = "run-rolled-back"
         case runUndone = "run-undone"
+        /// A failover or switchover fenced, promoted or repointed something (see message).
+        case failover
     }
 
     /// ISO 8601 UTC time, written by the shell (the core has no clock).

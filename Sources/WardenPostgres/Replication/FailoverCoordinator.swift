@@ -1,0 +1,137 @@
+import Foundation
+import WardenCore
+import WardenHost
+
+// MARK: - pgwarden failover
+
+/// Carries out a ``FailoverDecision``: fence the old primary, promote the target, wait
+/// until it takes writes, and record the new roles in the inventory and the journal.
+///
+/// Fencing means two things: the old primary is stopped when it is reachable, and a
+/// `standby.signal` is left in its data directory, so that whoever starts it again — a
+/// reboot, a service manager, a hurried admin — gets a read-only standby, never a second
+/// primary. The inventory marks it `fenced`; `pgwarden rejoin` turns it into a real standby.
+public struct FailoverCoordinator: Sendable {
+    public typealias Progress = @Sendable (String) -> Void
+
+    public struct Phase: Sendable, Codable {
+        public var name: String
+        public var milliseconds: Double
+    }
+
+    public struct Report: Sendable, Codable {
+        public var promoted: String
+        public var fenced: String?
+        public var fenceAction: String
+        public var lagBytes: UInt64
+        public var phases: [Phase]
+        public var notes: [String]
+    }
+
+    let access: SiteAccess
+    let inventoryPath: String
+    let progress: Progress
+    var writableWaitSeconds: Double = 30
+
+    public init(access: SiteAccess, inventoryPath: String, progress: @escaping Progress = { _ in }) {
+        self.access = access
+        self.inventoryPath = inventoryPath
+        self.progress = progress
+    }
+
+    public func failover(to requested: String?, force: Bool) async throws -> Report {
+        var phases: [Phase] = []
+        var clock = ContinuousClock.now
+        func phase(_ name: String) {
+            let now = ContinuousClock.now
+            let elapsed = now - clock
+            phases.append(Phase(name: name, milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15))
+            clock = now
+        }
+
+        progress("observe: every node's role and WAL position")
+        let states = await ReplicationStatusCollector.collect(access, timeoutSeconds: 1)
+        let decision = FailoverDecision(inventoryPrimary: access.inventory.primary?.name, nodes: states, requestedTarget: requested, force: force)
+        guard case .promote(let targetName, let fenceName, let fenceReachable, let lag) = decision.outcome else {
+            if case .refuse(let reason, let hint) = decision.outcome { throw HostError(.verification, reason, hint: hint) }
+            throw HostError(.verification, "failover refused")
+        }
+        phase("observe")
+        let journal = Journal(stateDirectory: access.inventory.stateDirectory)
+        let run = "failover-\(Int(Date().timeIntervalSince1970))"
+
+        // Fence first: two writable primaries are worse than a short outage.
+        var fenceAction = "none (no old primary in the inventory)"
+        if let fenceName, let old = access.inventory.databaseNode(named: fenceName) {
+            fenceAction = try await fence(old, reachable: fenceReachable)
+            try journal.append(JournalRecord(time: Journal.now(), run: run, event: .failover, message: "fenced \(fenceName): \(fenceAction)"))
+        }
+        phase("fence")
+
+        progress("promote \(targetName) and wait until it takes writes")
+        let target = try access.node(targetName)
+        try await promote(target)
+        phase("promote")
+        try journal.append(JournalRecord(time: Journal.now(), run: run, event: .failover, message: "promoted \(targetName) (lag \(lag) bytes)"))
+
+        progress("inventory: \(targetName) is the primary\(fenceName.map { ", \($0) is fenced" } ?? "")")
+        var text = try AtomicFile.readText(inventoryPath)
+        text = try InventoryRoleEdit.setRole(.primary, ofNode: targetName, in: text, path: inventoryPath)
+        if let fenceName { text = try InventoryRoleEdit.setRole(.fenced, ofNode: fenceName, in: text, path: inventoryPath) }
+        try AtomicFile.write(Array(text.utf8), to: inventoryPath, backupPath: access.inventory.stateDirectory + "/backups/warden.yaml.\(run)")
+        phase("inventory")
+
+        return Report(promoted: targetName, fenced: fenceName, fenceAction: fenceAction, lagBytes: lag, phases: phases, notes: [])
+    }
+
+    // MARK: Phases
+
+    /// Stops the old primary when it runs here and leaves a standby.signal behind.
+    private func fence(_ node: DatabaseNode, reachable: Bool) async throws -> String {
+        guard node.access == .local, AtomicFile.exists(node.dataDirectory + "/PG_VERSION") else {
+            return reachable ? "NOT fenced: its data directory is not on this machine; stop it by hand" : "unreachable and not on this machine; it must not be restarted"
+        }
+        let owner = OSAccount.owner(of: node.dataDirectory) ?? PostgresServerControl.defaultOSUser
+        let control = PostgresServerControl(binaries: try await PostgresBinaries.locate(explicit: node.binDirectory), dataDirectory: node.dataDirectory, osUser: owner)
+        var actions: [String] = []
+        if control.isRunning {
+            progress("fence \(node.name): stop it")
+            try await control.stop(mode: "fast")
+            actions.append("stopped")
+        } else {
+            actions.append("not running")
+        }
+        let signal = node.dataDirectory + "/standby.signal"
+        if !AtomicFile.exists(signal) {
+            try AtomicFile.write([], to: signal, mode: 0o600)
+            if OSAccount.isRoot { try OSAccount.changeOwner(signal, to: owner, recursive: false) }
+        }
+        actions.append("standby.signal written so it can only start read-only")
+        return actions.joined(separator: "; ")
+    }
+
+    /// pg_promote(), then wait until a transaction id can be assigned (a real write).
+    private func promote(_ node: DatabaseNode) async throws {
+        try await access.withSuperuser(on: node) { session in
+            let promoted = try await session.value("SELECT pg_promote(true, \(Int(writableWaitSeconds)))::text")
+            guard promoted == "true" else {
+                throw HostError(.verification, "pg_promote() on \(node.name) did not finish within \(Int(writableWaitSeconds)) s", hint: "see the node's server log")
+            }
+        }
+        let deadline = ContinuousClock.now + .seconds(writableWaitSeconds)
+        while true {
+            do {
+                let writable = try await access.withSuperuser(on: node) { session -> Bool in
+                    guard try await session.value("SELECT pg_is_in_recovery()::text") == "false" else { return false }
+                    _ = try await session.value("SELECT txid_current()::text")
+                    return true
+                }
+                if writable { return }
+            } catch where ContinuousClock.now < deadline {}
+            guard ContinuousClock.now < deadline else {
+                throw HostError(.verification, "\(node.name) was promoted but does not accept writes", hint: "see the node's server log")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import WardenCore
+import WardenHost
+import WardenPostgres
+
+// MARK: - pgwarden replica / status / failover
+
+struct ReplicaCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replica",
+        abstract: "Standby nodes: provision one from the primary.",
+        subcommands: [Add.self]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make NODE a streaming standby: role, slot, pg_hba line, base backup, start, wait until it streams.")
+        @Argument(help: "A database node of the inventory with role: standby and an empty data_dir.")
+        var node: String
+        @OptionGroup var inventoryOptions: InventoryOptions
+        @OptionGroup var output: FormatOptions
+
+        func run() async throws {
+            try await reportingErrors {
+                let access = SiteAccess(inventory: try inventoryOptions.load())
+                let report = try await ReplicaProvisioner(access: access) { Console.progress($0) }.add(node)
+                if output.format == .json { try Console.json(report); return }
+                Console.out("\(report.node) is streaming from the primary (slot \(report.slot)) after \(String(format: "%.1f", report.seconds)) s.")
+                if report.roleCreated { Console.out("  created replication role with a SCRAM verifier computed here") }
+                if report.hbaLineAdded { Console.out("  added a pg_hba.conf replication line for \(node)'s address only (backup in the state dir)") }
+                for note in report.notes { Console.out("note: \(note)") }
+            }
+        }
+    }
+}
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Each database node: role, timeline, WAL positions, lag, slots, replicas, reachable or not.")
+    @OptionGroup var inventoryOptions: InventoryOptions
+    @OptionGroup var output: FormatOptions
+    @Option(help: ArgumentHelp("Refresh every N seconds until interrupted.", valueName: "seconds"))
+    var watch: Double?
+
+    func run() async throws {
+        try await reportingErrors {
+            let access = SiteAccess(inventory: try inventoryOptions.load())
+            repeat {
+                let states = await ReplicationStatusCollector.collect(access)
+                if output.format == .json { try Console.json(states) } else { StatusPrinter.print(states, primary: access.inventory.primary?.name) }
+                if let watch { try await Task.sleep(for: .milliseconds(Int(watch * 1000))) }
+            } while watch != nil
+        }
+    }
+}
+
+struct FailoverCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "failover",
+        abstract: "Promote a standby (the most advanced one unless --to), fencing the old primary first.")
+    @Option(help: ArgumentHelp("The standby to promote.", valueName: "node"))
+    var to: String?
+    @Flag(help: "Promote even if the target is behind the most advanced node (transactions may be lost).")
+    var force = false
+    @OptionGroup var inventoryOptions: InventoryOptions
+    @OptionGroup var output: FormatOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let access = SiteAccess(inventory: try inventoryOptions.load())
+            let report = try await FailoverCoordinator(access: access, inventoryPath: inventoryOptions.path) { Console.progress($0) }
+                .failover(to: to, force: force)
+            if output.format == .json { try Console.json(report); return }
+            Console.out("\(report.promoted) is the primary now (it was \(report.lagBytes) bytes behind when promoted).")
+            if let fenced = report.fenced { Console.out("\(fenced) is fenced: \(report.fenceAction).") }
+            for phase in report.phases { Console.out("  " + phase.name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%8.1f ms", phase.milliseconds)) }
+            for note in report.notes { Console.out("note: \(note)") }
+        }
+    }
+}
+
+enum StatusPrinter {
+    static func print(_ states: [NodeReplicationState], primary: String?) {
+        for state in states {
+            guard state.reachable else {
+                Console.out("\(state.name)  UNREACHABLE  \(state.problem ?? "")\(state.name == primary ? "  (inventory primary)" : "")")
+                continue
+            }
+            var line = "\(state.name)  \(state.role.rawValue)  timeline \(state.timeline.map(String.init) ?? "?")  at \(state.position?.description ?? "?")"
+            if state.role == .standby {
+                line += "  received \(state.receivedPosition?.description ?? "-")  \(state.streaming == true ? "streaming" : "NOT streaming")"
+                if let delay = state.replayDelaySeconds { line += String(format: "  replay delay %.1f s", delay) }
+            }
+            Console.out(line)
+            for replica in state.replicas {
+                Console.out("  replica \(replica.applicationName): \(replica.state), \(replica.syncState), lag \(replica.lagBytes.map { "\($0) bytes" } ?? "?")")
+            }
+            for slot in state.slots {
+                Console.out("  slot \(slot.name): \(slot.active ? "active" : "INACTIVE (retains WAL)")")
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+import WardenCore
+import WardenHost
+import WardenLab
+import WardenPostgres
+
+// MARK: - Standby provisioning and failover on real servers
+
+@Suite("Replication and failover on a real lab")
+struct ReplicationTests {
+    @Test func replicaAddStreamsAndFailoverAfterKillNinePromotesAndFences() async throws {
+        try await withLab(standby: true) { site in
+            let access = try site.access()
+            let report = try await ReplicaProvisioner(access: access).add("db2")
+            #expect(report.roleCreated && report.hbaLineAdded)
+
+            // Replicated data: write on the primary, read it on the standby.
+            let primary = try await site.session(as: LabSite.superuser)
+            try await primary.execute("CREATE TABLE replicated(x int)")
+            try await primary.execute("INSERT INTO replicated VALUES (42)")
+            let flushed = try #require(try await primary.value("SELECT pg_current_wal_lsn()::text"))
+            await primary.close()
+            let standbyNode = try access.node("db2")
+            try await waitFor { try await access.withSuperuser(on: standbyNode) { try await $0.value("SELECT (pg_last_wal_replay_lsn() >= $1::pg_lsn)::text", [flushed]) } == "true" }
+            #expect(try await access.withSuperuser(on: standbyNode) { try await $0.value("SELECT x::text FROM replicated") } == "42")
+
+            // The standby's settings hold no password; the passfile is owner-only.
+            let conf = try AtomicFile.readText(standbyNode.dataDirectory + "/postgresql.conf")
+            #expect(!conf.contains(try site.secretText(LabSite.replicationRole)))
+            #expect(conf.contains("passfile="))
+
+            let states = await ReplicationStatusCollector.collect(access)
+            #expect(states.map(\.role) == [.primary, .standby])
+            #expect(states[0].replicas.first?.state == "streaming")
+            #expect(states[0].slots.map(\.active) == [true])
+            #expect(states[1].streaming == true)
+
+            // kill -9 the primary, then fail over.
+            let primaryNode = try access.node("db1")
+            let pid = try #require(PostgresServerControl(binaries: PostgresBinaries(directory: site.state.binDirectory), dataDirectory: primaryNode.dataDirectory, osUser: site.state.osUser).postmasterPID())
+            kill(pid, SIGKILL)
+            // Gone for good (reaped, and its children exited), not just a zombie.
+            try await waitFor { kill(pid, 0) != 0 && errno == ESRCH }
+            let failover = try await FailoverCoordinator(access: access, inventoryPath: site.inventoryPath).failover(to: nil, force: false)
+            #expect(failover.promoted == "db2")
+            #expect(failover.fenced == "db1")
+            #expect(try await access.withSuperuser(on: standbyNode) { try await $0.value("SELECT pg_is_in_recovery()::text") } == "false")
+            try await access.withSuperuser(on: standbyNode) { try await $0.execute("INSERT INTO replicated VALUES (43)") }
+
+            let inventory = try site.inventory()
+            #expect(inventory.databaseNode(named: "db1")?.role == .fenced)
+            #expect(inventory.primary?.name == "db2")
+
+            // The fenced node cannot come back as a second primary: started again, it is read-only.
+            #expect(AtomicFile.exists(primaryNode.dataDirectory + "/standby.signal"))
+            let control = PostgresServerControl(binaries: PostgresBinaries(directory: site.state.binDirectory), dataDirectory: primaryNode.dataDirectory, osUser: site.state.osUser)
+            try await waitFor {
+                // The killed postmaster's children must have noticed and exited first.
+                (try? await control.start(logFile: site.directory + "/db1/restart.log")) != nil
+            }
+            #expect(try await access.withSuperuser(on: primaryNode) { try await $0.value("SELECT pg_is_in_recovery()::text") } == "true")
+            let refused = await #expect(throws: PostgresError.self) {
+                try await access.withSuperuser(on: primaryNode) { try await $0.execute("INSERT INTO replicated VALUES (44)") }
+            }
+            #expect(refused?.sqlState == "25006")
+        }
+    }
+
+    @Test func standbyWithAWrongReplicationPasswordShowsAsNotStreaming() async throws {
+        try await withLab(standby: true) { site in
+            let access = try site.access()
+            _ = try await ReplicaProvisioner(access: access).add("db2")
+            // Someone changes the replication password on the primary behind pgwarden's back
+            // and the stream reconnects: the standby's passfile now holds a wrong password.
+            let admin = try await site.session(as: LabSite.superuser)
+            let other = try SCRAMVerifier.make(password: Secret("not-what-the-standby-has")).text
+            try await admin.execute("ALTER ROLE replicator PASSWORD \(try SQLQuote.literal(other))")
+            try await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_replication")
+            await admin.close()
+            try await waitFor {
+                let states = await ReplicationStatusCollector.collect(access)
+                return states[0].replicas.isEmpty && states[1].streaming == false
+            }
+            let states = await ReplicationStatusCollector.collect(access)
+            #expect(states[0].slots.map(\.active) == [false], "the slot is now inactive and retains WAL")
+            let log = try AtomicFile.readText(site.directory + "/db2/server.log")
+            #expect(log.contains("password authentication failed for user \"replicator\""))
+            #expect(!log.contains(try site.secretText(LabSite.replicationRole)))
+        }
+    }
+
+    @Test func failoverWithoutAStandbyIsRefusedAndChangesNothing() async throws {
+        try await withLab(standby: true) { site in
+            let before = try AtomicFile.read(site.inventoryPath)
+            let error = await #expect(throws: HostError.self) {
+                _ = try await FailoverCoordinator(access: try site.access(), inventoryPath: site.inventoryPath).failover(to: nil, force: false)
+            }
+            #expect(error?.message == "no reachable standby to promote")
+            #expect(try AtomicFile.read(site.inventoryPath) == before)
+            #expect(await site.status().first?.acceptsConnections == true, "the primary was not touched")
+        }
+    }
+
+    @Test func replicaAddRefusesANonEmptyDataDirectoryAndThePrimary() async throws {
+        try await withLab(standby: true) { site in
+            let access = try site.access()
+            let standby = try access.node("db2")
+            try Directories.create(standby.dataDirectory)
+            try AtomicFile.write(Array("keep me".utf8), to: standby.dataDirectory + "/precious")
+            let error = await #expect(throws: HostError.self) { _ = try await ReplicaProvisioner(access: access).add("db2") }
+            #expect(error?.message.contains("is not empty") == true)
+            #expect(try AtomicFile.read(standby.dataDirectory + "/precious") == Array("keep me".utf8))
+            await #expect(throws: HostError.self) { _ = try await ReplicaProvisioner(access: access).add("db1") }
+            await #expect(throws: HostError.self) { _ = try await ReplicaProvisioner(access: access).add("db9") }
+        }
+    }
+}
+
+/// Polls `condition` every 50 ms for up to 10 s.
+func waitFor(_ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    Issue.record("condition not met within 10 s")
+}
