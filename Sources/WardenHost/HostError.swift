@@ -19,7 +19,7 @@ public struct HostError: Error, Sendable, CustomStringConvertible {
     public var description: String { message }
 
     /// An `errno`-based error about `path`.
-    static func posix(_ operation: String, _ path: String, errno code: Int32, hint: String? = nil) -> HostError {
+    public static func posix(_ operation: String, _ path: String, errno code: Int32, hint: String? = nil) -> HostError {
         let reason = String(cString: strerror(code))
         let kind: Kind = (code == EACCES || code == EPERM) ? .permission : .io
         return HostError(kind, "cannot \(operation) \(path): \(reason)", hint: hint ?? (kind == .permission ? "check the file's owner and mode, or run pgwarden as a user allowed to change it" : nil))

@@ -89,7 +89,7 @@ extension LabSite {
         try Directories.create(nodeDirectory, mode: 0o755)
         if OSAccount.isRoot { try OSAccount.changeOwner(nodeDirectory, to: osUser) }
         let control = PostgresServerControl(binaries: binaries, dataDirectory: node.dataDirectory, osUser: osUser)
-        try await control.initialize(superuser: superuser, password: passwords.superuser, durable: false)
+        try await control.initialize(superuser: superuser, password: passwords.superuser, durable: false, dataChecksums: true)
         // The insecure baseline the reference page starts from, on loopback only.
         let settings = """
 

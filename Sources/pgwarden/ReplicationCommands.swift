@@ -103,3 +103,43 @@ enum StatusPrinter {
         }
     }
 }
+
+struct SwitchoverCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchover",
+        abstract: "Planned, without data loss: stop the primary cleanly, promote NODE once it has everything, make the old primary its standby.")
+    @Option(help: ArgumentHelp("The streaming standby to promote.", valueName: "node"))
+    var to: String
+    @OptionGroup var inventoryOptions: InventoryOptions
+    @OptionGroup var output: FormatOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let access = SiteAccess(inventory: try inventoryOptions.load())
+            let report = try await FailoverCoordinator(access: access, inventoryPath: inventoryOptions.path) { Console.progress($0) }.switchover(to: to)
+            if output.format == .json { try Console.json(report); return }
+            Console.out("\(report.promoted) is the primary now; \(report.fenceAction).")
+            for phase in report.phases { Console.out("  " + phase.name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%8.1f ms", phase.milliseconds)) }
+        }
+    }
+}
+
+struct RejoinCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rejoin",
+        abstract: "Turn a former primary into a standby of the current one (pg_rewind, else a fresh base backup), never starting it as a primary.")
+    @Argument(help: "The fenced node.")
+    var node: String
+    @OptionGroup var inventoryOptions: InventoryOptions
+    @OptionGroup var output: FormatOptions
+
+    func run() async throws {
+        try await reportingErrors {
+            let access = SiteAccess(inventory: try inventoryOptions.load())
+            let report = try await ReplicaProvisioner(access: access) { Console.progress($0) }.rejoin(node, inventoryPath: inventoryOptions.path)
+            if output.format == .json { try Console.json(report); return }
+            Console.out("\(report.node) is a streaming standby again (slot \(report.slot)) after \(String(format: "%.1f", report.seconds)) s.")
+            for note in report.notes { Console.out("note: \(note)") }
+        }
+    }
+}

@@ -26,8 +26,9 @@ public struct PostgresServerControl: Sendable {
 
     /// `initdb` with the superuser's password read from an owner-only file that is
     /// removed afterwards (never on the command line).
-    /// `durable: false` skips initdb's final fsync (for disposable labs only).
-    public func initialize(superuser: String, password: Secret, authHost: String = "md5", durable: Bool = true) async throws(HostError) {
+    /// `durable: false` skips initdb's final fsync (for disposable labs only);
+    /// `dataChecksums` lets pg_rewind work on the cluster later.
+    public func initialize(superuser: String, password: Secret, authHost: String = "md5", durable: Bool = true, dataChecksums: Bool = false) async throws(HostError) {
         let parent = (dataDirectory as NSString).deletingLastPathComponent
         let passwordFile = parent + "/.initdb-pw-\(UInt32.random(in: 0...UInt32.max))"
         try AtomicFile.create(Array((password.revealed + "\n").utf8), at: passwordFile, mode: 0o600)
@@ -36,7 +37,7 @@ public struct PostgresServerControl: Sendable {
         let result = try await runner.run(binaries.path("initdb"), [
             "-D", dataDirectory, "-U", superuser, "--pwfile=\(passwordFile)",
             "--auth-host=\(authHost)", "--auth-local=peer", "-E", "UTF8", "--locale=C", "--no-instructions",
-        ] + (durable ? [] : ["--no-sync"]), user: osUser)
+        ] + (durable ? [] : ["--no-sync"]) + (dataChecksums ? ["--data-checksums"] : []), user: osUser)
         guard result.succeeded else {
             throw HostError(.process, "initdb failed: \(Self.lastLines(result.standardError))", hint: "check that \(osUser) can write \(parent)")
         }

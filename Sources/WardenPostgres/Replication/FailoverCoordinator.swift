@@ -84,6 +84,86 @@ public struct FailoverCoordinator: Sendable {
         return Report(promoted: targetName, fenced: fenceName, fenceAction: fenceAction, lagBytes: lag, phases: phases, notes: [])
     }
 
+    /// A planned switchover without data loss: checkpoint and cleanly stop the primary, wait
+    /// until the target has replayed its shutdown checkpoint, promote the target, record the
+    /// swap in the inventory, and start the old primary as a standby of the new one.
+    public func switchover(to targetName: String) async throws -> Report {
+        var phases: [Phase] = []
+        var clock = ContinuousClock.now
+        func phase(_ name: String) {
+            let now = ContinuousClock.now
+            let elapsed = now - clock
+            phases.append(Phase(name: name, milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15))
+            clock = now
+        }
+        guard let old = access.inventory.primary else {
+            throw HostError(.verification, "the inventory names no primary", hint: "mark one database node role: primary")
+        }
+        let target = try access.node(targetName)
+        let targetState = await ReplicationStatusCollector.collect(node: target, access: access, timeoutSeconds: 1)
+        guard targetState.role == .standby, targetState.streaming == true else {
+            throw HostError(.verification, "\(targetName) is not a streaming standby (\(targetState.problem ?? targetState.role.rawValue))", hint: "check `pgwarden status`; a switchover needs the target streaming from the primary")
+        }
+        guard old.access == .local, AtomicFile.exists(old.dataDirectory + "/PG_VERSION") else {
+            throw HostError(.verification, "the primary's data directory is not on this machine", hint: "switchover stops the primary cleanly, which pgwarden can only do for local nodes")
+        }
+        let binaries = try await PostgresBinaries.locate(explicit: old.binDirectory)
+        let owner = OSAccount.owner(of: old.dataDirectory) ?? PostgresServerControl.defaultOSUser
+        let control = PostgresServerControl(binaries: binaries, dataDirectory: old.dataDirectory, osUser: owner)
+        phase("observe")
+
+        progress("checkpoint and stop \(old.name) cleanly")
+        try await access.withSuperuser(on: old) { session in try await session.execute("CHECKPOINT") }
+        try await control.stop(mode: "fast")
+        try AtomicFile.write([], to: old.dataDirectory + "/standby.signal", mode: 0o600)
+        if OSAccount.isRoot { try OSAccount.changeOwner(old.dataDirectory + "/standby.signal", to: owner, recursive: false) }
+        let finalCheckpoint = try await latestCheckpoint(binaries: binaries, dataDirectory: old.dataDirectory, owner: owner)
+        phase("stop")
+
+        progress("wait until \(targetName) has replayed \(old.name)'s shutdown checkpoint (\(finalCheckpoint))")
+        let deadline = ContinuousClock.now + .seconds(writableWaitSeconds)
+        while true {
+            let replayed = try await access.withSuperuser(on: target) { session in
+                try await session.value("SELECT pg_last_wal_replay_lsn()::text").flatMap(LSN.init)
+            }
+            if let replayed, replayed > finalCheckpoint { break }
+            guard ContinuousClock.now < deadline else {
+                throw HostError(.verification, "\(targetName) did not replay \(old.name)'s last WAL in time; nothing promoted", hint: "start \(old.name) again (it has a standby.signal now: remove it first) and check replication")
+            }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        phase("catch-up")
+
+        progress("promote \(targetName)")
+        try await promote(target)
+        phase("promote")
+
+        let run = "switchover-\(Int(Date().timeIntervalSince1970))"
+        var text = try AtomicFile.readText(inventoryPath)
+        text = try InventoryRoleEdit.setRole(.primary, ofNode: targetName, in: text, path: inventoryPath)
+        text = try InventoryRoleEdit.setRole(.standby, ofNode: old.name, in: text, path: inventoryPath)
+        try AtomicFile.write(Array(text.utf8), to: inventoryPath, backupPath: access.inventory.stateDirectory + "/backups/warden.yaml.\(run)")
+        try Journal(stateDirectory: access.inventory.stateDirectory).append(JournalRecord(time: Journal.now(), run: run, event: .failover, message: "switchover \(old.name) -> \(targetName)"))
+        phase("inventory")
+
+        progress("start \(old.name) as a standby of \(targetName)")
+        let swapped = SiteAccess(inventory: try InventoryParser.parse(text, path: inventoryPath), secrets: access.secrets)
+        try await ReplicaProvisioner(access: swapped, progress: progress).follow(old.name)
+        phase("rejoin")
+        return Report(promoted: targetName, fenced: nil, fenceAction: "\(old.name) stopped cleanly and now follows \(targetName)", lagBytes: 0, phases: phases, notes: [])
+    }
+
+    /// `Latest checkpoint location` from pg_controldata of a stopped cluster.
+    private func latestCheckpoint(binaries: PostgresBinaries, dataDirectory: String, owner: String) async throws -> LSN {
+        var environment = ProcessInfo.processInfo.environment
+        environment["LC_ALL"] = "C"
+        let result = try await ProcessRunner().run(binaries.path("pg_controldata"), [dataDirectory], user: owner, environment: environment)
+        for line in result.standardOutput.split(separator: "\n") where line.hasPrefix("Latest checkpoint location:") {
+            if let text = line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces), let lsn = LSN(text) { return lsn }
+        }
+        throw HostError(.process, "cannot read the last checkpoint of \(dataDirectory) from pg_controldata", hint: result.standardError)
+    }
+
     // MARK: Phases
 
     /// Stops the old primary when it runs here and leaves a standby.signal behind.

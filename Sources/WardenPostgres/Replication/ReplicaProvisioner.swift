@@ -32,72 +32,192 @@ public struct ReplicaProvisioner: Sendable {
 
     public func add(_ nodeName: String) async throws -> Report {
         let started = ContinuousClock.now
-        let inventory = access.inventory
-        let standby = try access.node(nodeName)
-        guard let primary = inventory.primary else {
-            throw HostError(.verification, "the inventory names no primary", hint: "mark one database node role: primary")
-        }
-        guard standby.name != primary.name else {
-            throw HostError(.verification, "\(nodeName) is the primary", hint: "name a standby node from the inventory")
-        }
-        guard standby.role == .standby else {
-            throw HostError(.verification, "\(nodeName) is \(standby.role.rawValue), not a standby", hint: "set role: standby for it in the inventory first")
-        }
+        let (primary, standby) = try nodes(primaryAnd: nodeName, allowing: [.standby])
         if let entries = try? FileManager.default.contentsOfDirectory(atPath: standby.dataDirectory), !entries.isEmpty {
             throw HostError(.verification, "\(standby.dataDirectory) is not empty", hint: "a base backup needs an empty data directory; move its contents away (pgwarden never deletes a data directory)")
         }
-        let replicationRole = inventory.replicationRole
-        let password = try access.password(for: replicationRole)
         let binaries = try await PostgresBinaries.locate(explicit: standby.binDirectory)
+        let osUser = OSAccount.isRoot ? (OSAccount.owner(of: primary.dataDirectory) ?? PostgresServerControl.defaultOSUser) : OSAccount.currentName
         var notes: [String] = []
+        let prepared = try await prepare(primary: primary, standby: standby, osUser: osUser, notes: &notes)
+        try await baseBackup(primary: primary, standby: standby, binaries: binaries, osUser: osUser, prepared: prepared)
+        try await configureAndStart(standby, prepared: prepared, binaries: binaries, osUser: osUser, primary: primary)
+        return Report(node: standby.name, slot: prepared.slot, hbaLineAdded: prepared.hbaLineAdded, roleCreated: prepared.roleCreated,
+                      seconds: Self.seconds(since: started), notes: notes)
+    }
 
-        // 1. On the primary: role, slot, pg_hba line, WAL settings.
+    /// Turns a former primary (fenced after a failover) into a standby of the current
+    /// primary: pg_rewind when the cluster allows it, else a fresh base backup into an empty
+    /// folder after moving the old data aside (never deleted). It is never started as a
+    /// primary on the way: it keeps its standby.signal throughout.
+    public func rejoin(_ nodeName: String, inventoryPath: String) async throws -> Report {
+        let started = ContinuousClock.now
+        let (primary, node) = try nodes(primaryAnd: nodeName, allowing: [.fenced, .standby])
+        guard AtomicFile.exists(node.dataDirectory + "/PG_VERSION") else {
+            throw HostError(.verification, "\(node.dataDirectory) holds no PostgreSQL cluster", hint: "use `pgwarden replica add \(nodeName)` for an empty node")
+        }
+        let binaries = try await PostgresBinaries.locate(explicit: node.binDirectory)
+        let osUser = OSAccount.owner(of: node.dataDirectory) ?? PostgresServerControl.defaultOSUser
+        let control = PostgresServerControl(binaries: binaries, dataDirectory: node.dataDirectory, osUser: osUser)
+        // Standby first, so no start on the way can make it a primary.
+        try writeOwnerOnly("", to: node.dataDirectory + "/standby.signal", owner: osUser)
+        if control.isRunning {
+            progress("stop \(node.name)")
+            try await control.stop(mode: "fast")
+        } else {
+            // A crashed node must finish crash recovery before pg_rewind will touch it; with
+            // its standby.signal it comes up read-only for that, and stops cleanly.
+            progress("recover \(node.name) read-only, then stop it cleanly")
+            try await startRetryingStaleLock(control, logFile: (node.dataDirectory as NSString).deletingLastPathComponent + "/server.log")
+            try await control.stop(mode: "fast")
+        }
+        var notes: [String] = []
+        let prepared = try await prepare(primary: primary, standby: node, osUser: osUser, notes: &notes)
+        progress("pg_rewind \(node.name) from \(primary.name)")
+        var environment = ProcessInfo.processInfo.environment
+        environment["PGPASSFILE"] = try superuserPassfile(for: primary, next: node, owner: osUser)
+        defer { if let path = environment["PGPASSFILE"] { unlink(path) } }
+        let rewind = try await ProcessRunner().run(binaries.path("pg_rewind"), [
+            "--target-pgdata=\(node.dataDirectory)",
+            "--source-server=host=\(primary.host) port=\(primary.port) user=\(access.inventory.superuser) dbname=postgres",
+        ], user: osUser, environment: environment)
+        if rewind.succeeded {
+            notes.append("rewound with pg_rewind")
+        } else {
+            let reason = rewind.standardError.split(separator: "\n").last.map(String.init) ?? "pg_rewind failed"
+            let aside = node.dataDirectory + ".pgwarden-old-\(Int(Date().timeIntervalSince1970))"
+            progress("pg_rewind is not possible (\(reason)); moving the old data to \(aside) and taking a fresh base backup")
+            guard rename(node.dataDirectory, aside) == 0 else {
+                throw HostError.posix("move the old data directory aside", node.dataDirectory, errno: errno)
+            }
+            notes.append("pg_rewind not possible (\(reason)); old data kept in \(aside); fresh base backup taken")
+            try await baseBackup(primary: primary, standby: node, binaries: binaries, osUser: osUser, prepared: prepared)
+        }
+        try await configureAndStart(node, prepared: prepared, binaries: binaries, osUser: osUser, primary: primary)
+        let text = try InventoryRoleEdit.setRole(.standby, ofNode: node.name, in: try AtomicFile.readText(inventoryPath), path: inventoryPath)
+        try AtomicFile.write(Array(text.utf8), to: inventoryPath, backupPath: access.inventory.stateDirectory + "/backups/warden.yaml.rejoin-\(Int(Date().timeIntervalSince1970))")
+        return Report(node: node.name, slot: prepared.slot, hbaLineAdded: prepared.hbaLineAdded, roleCreated: prepared.roleCreated,
+                      seconds: Self.seconds(since: started), notes: notes)
+    }
+
+    // MARK: Shared phases
+
+    struct Prepared: Sendable {
+        var slot: String
+        var connection: StandbyConnection
+        var roleCreated: Bool
+        var hbaLineAdded: Bool
+    }
+
+    private func nodes(primaryAnd nodeName: String, allowing roles: Set<DatabaseNode.Role>) throws -> (DatabaseNode, DatabaseNode) {
+        let node = try access.node(nodeName)
+        guard let primary = access.inventory.primary else {
+            throw HostError(.verification, "the inventory names no primary", hint: "mark one database node role: primary")
+        }
+        guard node.name != primary.name else {
+            throw HostError(.verification, "\(nodeName) is the primary", hint: "name a standby node from the inventory")
+        }
+        guard roles.contains(node.role) else {
+            throw HostError(.verification, "\(nodeName) is \(node.role.rawValue), not \(roles.map(\.rawValue).sorted().joined(separator: " or "))", hint: "check the node's role in the inventory")
+        }
+        return (primary, node)
+    }
+
+    /// On the primary: role, slot, pg_hba line; and the standby's passfile.
+    private func prepare(primary: DatabaseNode, standby: DatabaseNode, osUser: String, notes: inout [String]) async throws -> Prepared {
+        let role = access.inventory.replicationRole
+        let password = try access.password(for: role)
         progress("primary \(primary.name): replication role, slot, pg_hba line")
         let slot = StandbyConnection.slotName(for: standby.name)
+        var collected: [String] = []
         let prepared = try await access.withSuperuser(on: primary) { session in
-            try await preparePrimary(session, role: replicationRole, password: password, slot: slot, standby: standby, notes: &notes)
+            try await preparePrimary(session, role: role, password: password, slot: slot, standby: standby, notes: &collected)
         }
-
-        // 2. The base backup, as the account that will own the standby's files.
+        notes += collected
         let parent = (standby.dataDirectory as NSString).deletingLastPathComponent
-        let osUser = OSAccount.isRoot ? (OSAccount.owner(of: primary.dataDirectory) ?? PostgresServerControl.defaultOSUser) : OSAccount.currentName
         try Directories.create(parent, mode: 0o755)
         if OSAccount.isRoot { try OSAccount.changeOwner(parent, to: osUser, recursive: false) }
-        let connection = StandbyConnection(primaryHost: primary.host, primaryPort: primary.port, user: replicationRole,
+        let connection = StandbyConnection(primaryHost: primary.host, primaryPort: primary.port, user: role,
                                            passfile: parent + "/replication.pgpass", applicationName: standby.name)
         try writeOwnerOnly(connection.passfileLine(password: password), to: connection.passfile, owner: osUser)
+        return Prepared(slot: slot, connection: connection, roleCreated: prepared.roleCreated, hbaLineAdded: prepared.hbaLineAdded)
+    }
+
+    private func baseBackup(primary: DatabaseNode, standby: DatabaseNode, binaries: PostgresBinaries, osUser: String, prepared: Prepared) async throws {
         progress("pg_basebackup from \(primary.host):\(primary.port) into \(standby.dataDirectory)")
         var environment = ProcessInfo.processInfo.environment
-        environment["PGPASSFILE"] = connection.passfile
+        environment["PGPASSFILE"] = prepared.connection.passfile
         let backup = try await ProcessRunner().run(binaries.path("pg_basebackup"), [
-            "-h", primary.host, "-p", String(primary.port), "-U", replicationRole, "-D", standby.dataDirectory,
-            "-X", "stream", "-S", slot, "-c", "fast", "--no-password",
+            "-h", primary.host, "-p", String(primary.port), "-U", prepared.connection.user, "-D", standby.dataDirectory,
+            "-X", "stream", "-S", prepared.slot, "-c", "fast", "--no-password",
         ], user: osUser, environment: environment)
         guard backup.succeeded else {
             throw HostError(.process, "pg_basebackup failed: \(backup.standardError.split(separator: "\n").suffix(2).joined(separator: " | "))",
-                            hint: backup.standardError.contains("password authentication failed") ? "the replication password in the inventory's secrets does not match the role on the primary" : "see the message; the primary keeps the slot \(slot) (drop it with pg_drop_replication_slot if you give up)")
+                            hint: backup.standardError.contains("password authentication failed") ? "the replication password in the inventory's secrets does not match the role on the primary" : "see the message; the primary keeps the slot \(prepared.slot) (drop it with pg_drop_replication_slot if you give up)")
         }
+    }
 
-        // 3. The standby's own settings: its port and address, how to reach the primary.
+    /// The standby's own settings (its port and address, how to reach the primary), a
+    /// standby.signal, a start, and a wait until the primary sees it streaming.
+    private func configureAndStart(_ standby: DatabaseNode, prepared: Prepared, binaries: PostgresBinaries, osUser: String, primary: DatabaseNode) async throws {
         progress("standby \(standby.name): port \(standby.port), primary_conninfo (password in a passfile), standby.signal")
         let confPath = standby.dataDirectory + "/postgresql.conf"
         var conf = try PostgresConfFile(parsing: try AtomicFile.readText(confPath))
         try conf.set("port", to: String(standby.port))
         try conf.set("listen_addresses", to: standby.host)
-        try conf.set("primary_conninfo", to: connection.conninfo)
-        try conf.set("primary_slot_name", to: slot)
+        try conf.set("primary_conninfo", to: prepared.connection.conninfo)
+        try conf.set("primary_slot_name", to: prepared.slot)
         try conf.set("hot_standby", to: "on")
         try AtomicFile.write(Array(conf.render().utf8), to: confPath)
+        // ALTER SYSTEM values copied from the primary would override the lines above.
+        let autoPath = standby.dataDirectory + "/postgresql.auto.conf"
+        if AtomicFile.exists(autoPath) {
+            var auto = try PostgresConfFile(parsing: try AtomicFile.readText(autoPath))
+            for name in ["port", "listen_addresses", "primary_conninfo", "primary_slot_name"] { _ = try auto.remove(name) }
+            try AtomicFile.write(Array(auto.render().utf8), to: autoPath)
+        }
         try writeOwnerOnly("", to: standby.dataDirectory + "/standby.signal", owner: osUser)
-
-        // 4. Start and wait until it streams.
         progress("start \(standby.name) and wait until it streams")
-        let control = PostgresServerControl(binaries: binaries, dataDirectory: standby.dataDirectory, osUser: osUser)
-        try await control.start(logFile: parent + "/server.log")
+        let parent = (standby.dataDirectory as NSString).deletingLastPathComponent
+        try await PostgresServerControl(binaries: binaries, dataDirectory: standby.dataDirectory, osUser: osUser).start(logFile: parent + "/server.log")
         try await waitUntilStreaming(primary: primary, standby: standby)
-        let elapsed = ContinuousClock.now - started
-        return Report(node: standby.name, slot: slot, hbaLineAdded: prepared.hbaLineAdded, roleCreated: prepared.roleCreated,
-                      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, notes: notes)
+    }
+
+    /// After a crash the dead postmaster's children may linger a moment and keep the lock;
+    /// retry the start for a few seconds before giving up.
+    private func startRetryingStaleLock(_ control: PostgresServerControl, logFile: String) async throws {
+        for _ in 0..<20 {
+            if (try? await control.start(logFile: logFile)) != nil { return }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        try await control.start(logFile: logFile)
+    }
+
+    /// Makes an existing, cleanly stopped cluster a standby of the primary without copying
+    /// data (a switchover's old primary: the new primary has all of its WAL).
+    public func follow(_ nodeName: String) async throws {
+        let (primary, node) = try nodes(primaryAnd: nodeName, allowing: [.standby, .fenced])
+        let binaries = try await PostgresBinaries.locate(explicit: node.binDirectory)
+        let osUser = OSAccount.owner(of: node.dataDirectory) ?? PostgresServerControl.defaultOSUser
+        var notes: [String] = []
+        let prepared = try await prepare(primary: primary, standby: node, osUser: osUser, notes: &notes)
+        try await configureAndStart(node, prepared: prepared, binaries: binaries, osUser: osUser, primary: primary)
+    }
+
+    /// A passfile for the superuser (pg_rewind connects as a superuser), removed by the caller.
+    private func superuserPassfile(for primary: DatabaseNode, next node: DatabaseNode, owner: String) throws -> String {
+        let parent = (node.dataDirectory as NSString).deletingLastPathComponent
+        let path = parent + "/.rewind-\(UInt32.random(in: 0...UInt32.max)).pgpass"
+        let user = access.inventory.superuser
+        let line = StandbyConnection(primaryHost: primary.host, primaryPort: primary.port, user: user, passfile: path, applicationName: node.name)
+            .passfileLine(password: try access.password(for: user)).replacingOccurrences(of: ":replication:", with: ":*:")
+        try writeOwnerOnly(line, to: path, owner: owner)
+        return path
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     // MARK: Primary preparation

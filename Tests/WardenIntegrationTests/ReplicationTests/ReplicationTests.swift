@@ -126,3 +126,105 @@ func waitFor(_ condition: () async throws -> Bool) async throws {
     }
     Issue.record("condition not met within 10 s")
 }
+
+// MARK: - Switchover under a writer, and rejoin with pg_rewind
+
+@Suite("Switchover and rejoin on a real lab")
+struct SwitchoverTests {
+    /// Writes rows one at a time on whichever node the inventory calls primary, and
+    /// remembers every commit the server acknowledged.
+    actor Writer {
+        private(set) var acknowledged: [Int] = []
+        private var next = 1
+        private var stopped = false
+        func stop() { stopped = true }
+        var isStopped: Bool { stopped }
+        func record(_ value: Int) { acknowledged.append(value) }
+        func take() -> Int { defer { next += 1 }; return next }
+    }
+
+    @Test func switchoverThereAndBackLosesNoAcknowledgedCommit() async throws {
+        try await withLab(standby: true) { site in
+            _ = try await ReplicaProvisioner(access: try site.access()).add("db2")
+            let admin = try await site.session(as: LabSite.superuser)
+            try await admin.execute("CREATE TABLE ledger(id int PRIMARY KEY)")
+            await admin.close()
+
+            let writer = Writer()
+            let inventoryPath = site.inventoryPath
+            let writing = Task {
+                while await !writer.isStopped {
+                    let value = await writer.take()
+                    do {
+                        let access = SiteAccess(inventory: try InventoryParser.parse(try AtomicFile.readText(inventoryPath), path: inventoryPath))
+                        guard let primary = access.inventory.primary else { continue }
+                        var target = try access.target(node: primary)
+                        target.connectTimeout = 1
+                        try await PostgresSession.with(target) { session in
+                            try await session.execute("INSERT INTO ledger VALUES (\(value))")
+                        }
+                        await writer.record(value)
+                    } catch {
+                        try? await Task.sleep(for: .milliseconds(10))
+                    }
+                }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            let there = try await FailoverCoordinator(access: try site.access(), inventoryPath: site.inventoryPath).switchover(to: "db2")
+            #expect(there.promoted == "db2")
+            try await Task.sleep(for: .milliseconds(300))
+            let back = try await FailoverCoordinator(access: try site.access(), inventoryPath: site.inventoryPath).switchover(to: "db1")
+            #expect(back.promoted == "db1")
+            try await Task.sleep(for: .milliseconds(300))
+            await writer.stop()
+            await writing.value
+
+            let acknowledged = await writer.acknowledged
+            #expect(acknowledged.count > 10, "the writer made progress on both sides")
+            let session = try await site.session(as: LabSite.superuser)
+            let stored = Set(try await session.rows("SELECT id::text FROM ledger").compactMap { $0[0].flatMap(Int.init) })
+            await session.close()
+            let lost = acknowledged.filter { !stored.contains($0) }
+            #expect(lost.isEmpty, "acknowledged commits lost: \(lost)")
+            let states = await ReplicationStatusCollector.collect(try site.access())
+            #expect(states.map(\.role) == [.primary, .standby])
+            #expect(states[1].streaming == true)
+        }
+    }
+
+    @Test func rejoinAfterFailoverUsesPgRewind() async throws {
+        try await withLab(standby: true) { site in
+            _ = try await ReplicaProvisioner(access: try site.access()).add("db2")
+            let access = try site.access()
+            let oldPrimary = try access.node("db1")
+            let control = PostgresServerControl(binaries: PostgresBinaries(directory: site.state.binDirectory), dataDirectory: oldPrimary.dataDirectory, osUser: site.state.osUser)
+            let pid = try #require(control.postmasterPID())
+            kill(pid, SIGKILL)
+            try await waitFor { kill(pid, 0) != 0 && errno == ESRCH }
+            _ = try await FailoverCoordinator(access: access, inventoryPath: site.inventoryPath).failover(to: nil, force: false)
+            // The new primary moves on; the old one must follow that history.
+            try await PostgresSession.with(try site.access().target(node: try access.node("db2"))) { try await $0.execute("CREATE TABLE after_failover(x int)") }
+
+            let report = try await ReplicaProvisioner(access: try site.access()).rejoin("db1", inventoryPath: site.inventoryPath)
+            #expect(report.notes.contains("rewound with pg_rewind"), "\(report.notes)")
+            let inventory = try site.inventory()
+            #expect(inventory.databaseNode(named: "db1")?.role == .standby)
+            let states = await ReplicationStatusCollector.collect(try site.access())
+            #expect(states.first { $0.name == "db1" }?.role == .standby)
+            #expect(states.first { $0.name == "db1" }?.streaming == true)
+            try await waitFor {
+                (try? await PostgresSession.with(try site.access().target(node: oldPrimary)) { try await $0.value("SELECT to_regclass('after_failover')::text") }) == "after_failover"
+            }
+        }
+    }
+
+    @Test func switchoverToANodeThatIsNotStreamingIsRefused() async throws {
+        try await withLab(standby: true) { site in
+            let error = await #expect(throws: HostError.self) {
+                _ = try await FailoverCoordinator(access: try site.access(), inventoryPath: site.inventoryPath).switchover(to: "db2")
+            }
+            #expect(error?.message.contains("not a streaming standby") == true)
+            #expect(await site.status().first?.acceptsConnections == true, "the primary was left running")
+        }
+    }
+}
