@@ -68,6 +68,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks (`make bench`): each benchmark in its own file, run by name from main.swift.
+        .executableTarget(
+            name: "pgwarden-bench",
+            dependencies: ["WardenCore", "WardenHost", "WardenPostgres", "WardenLab"],
+            path: "Benchmarks/pgwarden-bench"
+        ),
         .testTarget(
             name: "WardenCoreTests",
             dependencies: ["WardenCore"],
