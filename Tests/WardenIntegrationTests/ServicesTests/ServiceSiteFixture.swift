@@ -11,7 +11,7 @@ struct ServiceSiteFixture {
     let keyFile: SealingKeyFile
     var stateDirectory: String { root + "/state" }
 
-    static let password = "lab-Pa55;word'"
+    static let password = "lab-Pa55word~x"
 
     init(name: String) throws {
         root = NSTemporaryDirectory() + "pgwarden-svc-\(name)-\(UInt32.random(in: 0...UInt32.max))"
