@@ -7,6 +7,7 @@ import Foundation
 
 let benchmarks: [(name: String, run: () async throws -> Void)] = [
     ("foundation", FoundationBenchmark.run),
+    ("services", ServicesBenchmark.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

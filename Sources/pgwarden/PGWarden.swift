@@ -20,6 +20,6 @@ struct PGWarden: AsyncParsableCommand {
         back, 4 failed and NOT rolled back (the manual steps are printed).
         """,
         version: WardenCoreVersion.string,
-        subcommands: [LabCommand.self, InventoryCommand.self, PlanCommand.self, ApplyCommand.self, UndoCommand.self, ReplicaCommand.self, StatusCommand.self, FailoverCommand.self, SwitchoverCommand.self, RejoinCommand.self]
+        subcommands: [LabCommand.self, InventoryCommand.self, PlanCommand.self, ApplyCommand.self, UndoCommand.self, ServicesCommand.self, ConnstrCommand.self, KeyCommand.self, SecretCommand.self, ReplicaCommand.self, StatusCommand.self, FailoverCommand.self, SwitchoverCommand.self, RejoinCommand.self]
     )
 }

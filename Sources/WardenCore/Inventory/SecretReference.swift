@@ -5,9 +5,12 @@
 ///
 /// - `file:PATH` — a file readable by its owner only (refused otherwise when read).
 /// - `env:NAME` — an environment variable of the pgwarden process.
+/// - `store:NAME` — a value in the site's sealed secret store (``SealedSecretStore``), opened
+///   with the site's sealing key.
 public enum SecretReference: Sendable, Hashable, CustomStringConvertible {
     case file(path: String)
     case environment(name: String)
+    case store(name: String)
 
     /// Parses `file:PATH` or `env:NAME`; a relative path resolves against `baseDirectory`.
     public static func parse(_ text: String, baseDirectory: String) throws(CoreError) -> SecretReference {
@@ -28,13 +31,21 @@ public enum SecretReference: Sendable, Hashable, CustomStringConvertible {
             }
             return .environment(name: name)
         }
-        throw CoreError(.invalid, "secret reference must start with 'file:' or 'env:'", hint: "write file:PATH (owner-only file) or env:NAME; never the password itself")
+        if text.hasPrefix("store:") {
+            let name = String(text.dropFirst("store:".count))
+            guard SealedSecretStore.isValidName(name) else {
+                throw CoreError(.invalid, "secret reference '\(text)' names no valid store entry", hint: "write store:NAME with letters, digits, '_', '-' and '.'")
+            }
+            return .store(name: name)
+        }
+        throw CoreError(.invalid, "secret reference must start with 'file:', 'env:' or 'store:'", hint: "write file:PATH (owner-only file), env:NAME or store:NAME; never the password itself")
     }
 
     public var description: String {
         switch self {
         case .file(let path): "file:\(path)"
         case .environment(let name): "env:\(name)"
+        case .store(let name): "store:\(name)"
         }
     }
 }

@@ -49,6 +49,12 @@ public enum StepAction: Sendable, Hashable, Codable {
     /// `ALTER SYSTEM SET name = value` + reload; verified with `SHOW` in a new session;
     /// undone by restoring what postgresql.auto.conf held before.
     case setServerParameter(node: String, name: String, value: String)
+    /// Edits one service config file (see ``ServiceEdit``). Refused at apply time when the
+    /// file's SHA-256 is no longer `expectedSHA256` (it changed since the plan was made);
+    /// verified by re-reading and re-parsing; undone by restoring the exact old bytes.
+    /// `profile` names a built-in ``ServiceProfile``. Sealing is "seal the current value",
+    /// done at apply time, so no password is ever part of a plan.
+    case editServiceFile(service: String, file: String, profile: String, expectedSHA256: String, edits: [ServiceEdit])
 }
 
 // MARK: - What undo needs
@@ -59,4 +65,8 @@ public enum UndoRecord: Sendable, Hashable, Codable {
     /// The postgresql.auto.conf value before the change; nil means there was no entry
     /// (undo is then `ALTER SYSTEM RESET`).
     case serverParameter(node: String, name: String, previousAutoConfValue: String?)
+    /// A service file was replaced: its old bytes are in `backupPath` (owner-only, in the
+    /// state directory), with SHA-256 `previousSHA256`; the written bytes hash to
+    /// `writtenSHA256`. The record holds hashes and paths only, never file contents.
+    case serviceFile(file: String, backupPath: String, previousSHA256: String, writtenSHA256: String)
 }

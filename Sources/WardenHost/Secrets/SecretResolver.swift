@@ -13,9 +13,12 @@ import Glibc
 /// reference page warns about.
 public struct SecretResolver: Sendable {
     private let environment: [String: String]
+    /// Where `store:` references are looked up; nil until an inventory's state directory is known.
+    public var store: SecretStoreFile?
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, store: SecretStoreFile? = nil) {
         self.environment = environment
+        self.store = store
     }
 
     /// The secret, without a trailing newline (files written by editors usually end in one).
@@ -41,6 +44,11 @@ public struct SecretResolver: Sendable {
                 throw HostError(.secret, "environment variable \(name) (secret for '\(role)') is not set", hint: "export \(name) before running pgwarden, or use a file: reference")
             }
             return Secret(value)
+        case .store(let name):
+            guard let store else {
+                throw HostError(.secret, "the secret for '\(role)' is in the sealed store, but no store is configured", hint: "run pgwarden with an inventory (its state directory holds the store)")
+            }
+            return try store.open(name, role: role)
         }
     }
 }

@@ -11,6 +11,8 @@ public struct SiteAccess: Sendable {
 
     public init(inventory: Inventory, secrets: SecretResolver = SecretResolver()) {
         self.inventory = inventory
+        var secrets = secrets
+        if secrets.store == nil { secrets.store = .default(stateDirectory: inventory.stateDirectory) }
         self.secrets = secrets
     }
 

@@ -6,15 +6,19 @@ import WardenHost
 /// Routes each ``StepAction`` to the code that carries it out on this site.
 public struct SiteStepPerformer: StepPerformer {
     private let serverParameters: ServerParameterStep
+    private let serviceFiles: ServiceFileStep
 
-    public init(access: SiteAccess) {
+    public init(access: SiteAccess, keyFile: SealingKeyFile? = nil) {
         self.serverParameters = ServerParameterStep(access: access)
+        self.serviceFiles = ServiceFileStep(stateDirectory: access.inventory.stateDirectory, keyFile: keyFile)
     }
 
     public func apply(_ step: PlannedStep) async throws -> UndoRecord {
         switch step.action {
         case .setServerParameter(let node, let name, let value):
             try await serverParameters.apply(node: node, name: name, value: value)
+        case .editServiceFile:
+            try await serviceFiles.apply(step)
         }
     }
 
@@ -22,6 +26,8 @@ public struct SiteStepPerformer: StepPerformer {
         switch step.action {
         case .setServerParameter(let node, let name, let value):
             try await serverParameters.verify(node: node, name: name, value: value)
+        case .editServiceFile:
+            try await serviceFiles.verify(step)
         }
     }
 
@@ -29,6 +35,8 @@ public struct SiteStepPerformer: StepPerformer {
         switch record {
         case .serverParameter:
             try await serverParameters.undo(record)
+        case .serviceFile:
+            try await serviceFiles.undo(step, record: record)
         }
     }
 }

@@ -1,0 +1,106 @@
+import Crypto
+
+// MARK: - One change to a service config file, as a plan carries it
+
+/// A change a plan step makes to one entry of a service file. It never holds a secret:
+/// sealing is "seal the value that is there", done when the step is applied.
+public enum ServiceEdit: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Set a field to a value, in the driver's spelling.
+    case set(entry: String, field: ConnectionField, value: ConnectionValue)
+    /// Seal the entry's plaintext password with the site's key.
+    case sealPassword(entry: String)
+    /// Re-seal a password sealed with a retired key with the current key.
+    case resealPassword(entry: String)
+
+    public var entry: String {
+        switch self {
+        case .set(let entry, _, _), .sealPassword(let entry), .resealPassword(let entry): entry
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .set(let entry, let field, let value): "\(entry): \(field.rawValue) = \(value)"
+        case .sealPassword(let entry): "\(entry): seal the password"
+        case .resealPassword(let entry): "\(entry): re-seal the password with the current key"
+        }
+    }
+}
+
+// MARK: - Applying and checking edits
+
+extension ServiceConfig {
+    /// Applies `edits` in order. Sealing needs `key`; re-sealing also needs the retired key
+    /// that sealed the value (found by id in `retiredKeys`).
+    public mutating func apply(_ edits: [ServiceEdit], key: SealingKey?, retiredKeys: [SealingKey] = []) throws {
+        for edit in edits {
+            switch edit {
+            case .set(let entry, let field, let value):
+                try set(field, value, in: entry)
+            case .sealPassword(let entry):
+                guard let key else { throw Self.noKey(file) }
+                try sealPassword(in: entry, key: key)
+            case .resealPassword(let entry):
+                guard let key else { throw Self.noKey(file) }
+                try resealPassword(in: entry, with: key, keys: retiredKeys)
+            }
+        }
+    }
+
+    /// The edits that do not hold in this file, described without secrets (empty when all
+    /// hold). A sealed password holds when it is sealed with `key` and opens for its entry.
+    public func unmetEdits(_ edits: [ServiceEdit], key: SealingKey?) -> [String] {
+        var unmet: [String] = []
+        for edit in edits {
+            do {
+                let settings = try settings(of: edit.entry)
+                switch edit {
+                case .set(_, let field, let value):
+                    if !Self.holds(field, value, in: settings) { unmet.append("\(edit) does not hold") }
+                case .sealPassword(let entry), .resealPassword(let entry):
+                    guard let key, case .sealed(let keyID) = settings.passwordKind, keyID == key.id,
+                          let text = try password(in: entry)?.revealed
+                    else {
+                        unmet.append("\(entry): the password is not sealed with the current key")
+                        continue
+                    }
+                    _ = try SealedSecret(parsing: text).openBytes(context: sealContext(for: entry), key: key)
+                }
+            } catch {
+                unmet.append("\(edit): \(error)")
+            }
+        }
+        return unmet
+    }
+
+    static func holds(_ field: ConnectionField, _ value: ConnectionValue, in settings: ConnectionSettings) -> Bool {
+        switch (field, value) {
+        case (.host, .hosts(let hosts)):
+            if hosts.count == 1, let port = hosts[0].port {
+                return settings.hosts.map(\.name) == [hosts[0].name] && (settings.hosts[0].port ?? settings.port) == port
+            }
+            return settings.hosts == hosts
+        case (.port, .port(let port)): return settings.port == port
+        case (.sslMode, .sslMode(let mode)): return settings.sslMode == mode
+        case (.sslEnabled, .switchedOn(let on)): return settings.sslEnabled == on
+        case (.tlsProtocol, .tlsMinimum(let version)), (.tlsOptions, .tlsMinimum(let version)):
+            return settings.tlsMinimum == version
+        case (_, .text(let text)): return settings.written[field] == text
+        default: return false
+        }
+    }
+
+    static func noKey(_ file: String?) -> CoreError {
+        CoreError(.invalid, "sealing passwords in \(file ?? "the file") needs the site's sealing key",
+                  hint: "create one with `pgwarden key init`")
+    }
+}
+
+// MARK: - File identity
+
+/// SHA-256 of a file's bytes, in lowercase hex: how a step recognises the file it planned.
+public enum FileDigest {
+    public static func sha256(_ bytes: [UInt8]) -> String {
+        BinaryText.hex(SHA256.hash(data: bytes))
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import WardenCore
+
+// MARK: - Editing a service file, verified and undoable
+
+/// Carries out ``StepAction/editServiceFile(service:file:profile:expectedSHA256:edits:)``.
+///
+/// - apply: refuses a file whose SHA-256 is not the planned one (changed on disk since the
+///   plan); applies the edits through ``ServiceConfig`` (sealing with the site key at this
+///   moment); writes atomically, keeping the old bytes in a content-addressed backup
+///   `STATE_DIR/backups/services/SHA256` (owner-only).
+/// - verify: re-reads and re-parses the file and checks every edit holds.
+/// - undo: restores the backup's exact bytes, after checking the backup is the planned file
+///   and the file is still what this step wrote.
+public struct ServiceFileStep: StepPerformer {
+    public let stateDirectory: String
+    public let keyFile: SealingKeyFile
+    /// Test hook passed to ``AtomicFile/write(_:to:mode:backupPath:beforeRename:)``.
+    let beforeRename: AtomicFile.BeforeRename?
+
+    public init(stateDirectory: String, keyFile: SealingKeyFile? = nil, beforeRename: AtomicFile.BeforeRename? = nil) {
+        self.stateDirectory = stateDirectory
+        self.keyFile = keyFile ?? .default(stateDirectory: stateDirectory)
+        self.beforeRename = beforeRename
+    }
+
+    public func apply(_ step: PlannedStep) async throws -> UndoRecord {
+        guard case .editServiceFile(_, let file, let profileName, let expected, let edits) = step.action else {
+            throw HostError(.verification, "step \(step.id) is not a service file edit")
+        }
+        let old = try AtomicFile.read(file)
+        let oldHash = FileDigest.sha256(old)
+        guard oldHash == expected else {
+            throw HostError(.verification, "\(file) changed on disk since the plan was made; refused",
+                            hint: "run the plan again to see the file as it is now")
+        }
+        var config = try ServiceConfig(text: try Self.text(old, file), profile: try Self.profile(profileName), file: file)
+        let needsKey = edits.contains { if case .set = $0 { false } else { true } }
+        let key = needsKey ? try keyFile.load() : nil
+        let retired = edits.contains { if case .resealPassword = $0 { true } else { false } } ? try keyFile.retiredKeys() : []
+        try config.apply(edits, key: key, retiredKeys: retired)
+        let new = Array(config.render().utf8)
+        let backup = backupPath(for: oldHash)
+        if new != old {
+            try AtomicFile.write(new, to: file, backupPath: backup, beforeRename: beforeRename)
+        } else if !AtomicFile.exists(backup) {
+            try Directories.create((backup as NSString).deletingLastPathComponent, mode: 0o700)
+            try AtomicFile.create(old, at: backup, mode: 0o600)
+        }
+        return .serviceFile(file: file, backupPath: backup, previousSHA256: oldHash, writtenSHA256: FileDigest.sha256(new))
+    }
+
+    public func verify(_ step: PlannedStep) async throws {
+        guard case .editServiceFile(_, let file, let profileName, _, let edits) = step.action else { return }
+        let bytes = try AtomicFile.read(file)
+        let config = try ServiceConfig(text: try Self.text(bytes, file), profile: try Self.profile(profileName), file: file)
+        let needsKey = edits.contains { if case .set = $0 { false } else { true } }
+        let unmet = config.unmetEdits(edits, key: needsKey ? try keyFile.load() : nil)
+        guard unmet.isEmpty else {
+            throw HostError(.verification, "\(file) re-read after writing: \(unmet.joined(separator: "; "))",
+                            hint: "something else edits this file; stop it and apply again")
+        }
+    }
+
+    public func undo(_ step: PlannedStep, record: UndoRecord) async throws {
+        guard case .serviceFile(let file, let backup, let previous, let written) = record else { return }
+        let current = AtomicFile.exists(file) ? FileDigest.sha256(try AtomicFile.read(file)) : nil
+        if current == previous { return }
+        guard current == written else {
+            throw HostError(.verification, "\(file) changed after pgwarden wrote it; not restoring over someone else's edit",
+                            hint: "compare it with the backup \(backup) and restore by hand")
+        }
+        let old = try AtomicFile.read(backup)
+        guard FileDigest.sha256(old) == previous else {
+            throw HostError(.verification, "backup \(backup) is not the file pgwarden replaced (hash differs)",
+                            hint: "restore \(file) by hand from your own backups")
+        }
+        try AtomicFile.write(old, to: file)
+        guard FileDigest.sha256(try AtomicFile.read(file)) == previous else {
+            throw HostError(.verification, "\(file) does not hold its old bytes after undo")
+        }
+    }
+
+    // MARK: Helpers
+
+    func backupPath(for hash: String) -> String {
+        stateDirectory + "/backups/services/" + hash
+    }
+
+    static func text(_ bytes: [UInt8], _ file: String) throws(HostError) -> String {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw HostError(.io, "\(file) is not UTF-8 text", hint: "pgwarden edits UTF-8 files only")
+        }
+        return text
+    }
+
+    static func profile(_ name: String) throws -> ServiceProfile {
+        guard let profile = ServiceProfile.named(name) else {
+            throw CoreError(.notFound, "no service profile named '\(name)'", hint: "profiles: \(ServiceProfile.builtIn.map(\.name).joined(separator: ", "))")
+        }
+        return profile
+    }
+}

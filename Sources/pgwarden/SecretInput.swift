@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import WardenCore
+import WardenHost
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// MARK: - Reading a secret from the user, never from argv
+
+/// A password typed at a prompt without echo, or read from stdin when stdin is not a
+/// terminal (`--password-stdin`, pipes). Never from the command line.
+enum SecretInput {
+    static func read(prompt: String) throws -> Secret {
+        let text: String
+        if isatty(STDIN_FILENO) == 1 {
+            Console.progress(prompt)
+            text = try readWithoutEcho()
+        } else {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            text = String(decoding: data, as: UTF8.self)
+        }
+        var value = Substring(text)
+        while let last = value.unicodeScalars.last, last == "\n" || last == "\r" { value = Substring(value.unicodeScalars.dropLast()) }
+        guard !value.isEmpty else {
+            throw HostError(.secret, "no password given", hint: "type it at the prompt or pipe it on stdin; an empty password is refused")
+        }
+        return Secret(String(value))
+    }
+
+    private static func readWithoutEcho() throws -> String {
+        var saved = termios()
+        guard tcgetattr(STDIN_FILENO, &saved) == 0 else { throw HostError(.io, "cannot read the terminal settings") }
+        var quiet = saved
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet)
+        defer {
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+            Console.progress("")
+        }
+        return Swift.readLine(strippingNewline: true) ?? ""
+    }
+}
+
+// MARK: - Finding the sealing key
+
+/// `--key PATH`, else `$PGWARDEN_KEY`, else the inventory's state directory.
+struct KeyOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The sealing key file (default: STATE_DIR/sealing.key of the inventory).", valueName: "path"))
+    var key: String?
+
+    func keyFile(inventory: InventoryOptions) throws -> SealingKeyFile {
+        let cwd = FileManager.default.currentDirectoryPath
+        if let key { return SealingKeyFile(path: PathResolution.resolve(key, against: cwd)) }
+        if let key = ProcessInfo.processInfo.environment["PGWARDEN_KEY"], !key.isEmpty {
+            return SealingKeyFile(path: PathResolution.resolve(key, against: cwd))
+        }
+        return .default(stateDirectory: try inventory.load().stateDirectory)
+    }
+}
+
