@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The story so far, on a fresh lab: what a fresh shared-persistence install looks like,
-# what pgwarden plans to change, apply (verified), the clean re-plan, and undo.
+# The story so far, on a fresh lab: a site as a fresh install leaves it, what pgwarden
+# finds and fixes, and a failover that repoints every service.
 set -euo pipefail
 BIN=${1:-.build/debug/pgwarden}
 LAB=${2:-.pgwarden-lab}
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ pgwarden %s\n' "$*"; "$BIN" "$@"; }
+# Commands whose non-zero exit is part of the story (findings are exit 1).
+show() { printf '$ pgwarden %s\n' "$*"; "$BIN" "$@" || true; }
 
 if [ -f "$LAB/lab.json" ]; then
   say "Removing the previous demo lab"
@@ -16,27 +18,36 @@ fi
 say "1. A disposable site that looks like a fresh install (md5, ssl off, plaintext passwords)"
 run lab up --dir "$LAB" --standby
 export PGWARDEN_INVENTORY="$PWD/$LAB/warden.yaml"
-
-say "2. The inventory pgwarden wrote for it"
 run inventory check
+#AUDIT-BEFORE#
 
-say "3. What is on disk: a stored superuser password and plaintext service passwords"
-printf '%s\n' "$LAB/nodes/central/AppData/postgresql/pgpass.conf: $(wc -l < "$LAB/nodes/central/AppData/postgresql/pgpass.conf") stored password line(s)"
-printf '%s\n' "$LAB/nodes/central/Licenses/appsettings.json: \"password\" is plaintext: $(grep -c '"password"' "$LAB/nodes/central/Licenses/appsettings.json") entries"
-
-say "4. The plan: what the policy asks that the server does not do yet"
+say "2. The plan for the server's policy, applied and verified, then undone and re-applied"
 run plan
-
-say "5. Apply it: every step journaled and verified from a fresh session"
+run apply
+run undo
 run apply
 
-say "6. Plan again: nothing left to do"
-run plan
+say "3. Service configs: the connection string editor, and every plaintext password sealed"
+run connstr show "$LAB/nodes/central/Repository/Repository.exe.config" QSR
+run key init
+run services plan --seal
+run services apply --seal
+run connstr show "$LAB/nodes/central/Licenses/appsettings.json" licenses
+#AUDIT-AFTER#
 
-say "7. Undo the apply from its journal"
-run undo
-run plan
+say "4. A streaming standby: replication role (SCRAM), slot, pg_hba line, base backup"
+run replica add db2
+run status
 
-say "8. The lab keeps running"
-run lab status --dir "$LAB"
-printf '\nTear it down with: %s lab down --dir %s\n' "$BIN" "$LAB"
+say "5. Disaster: the primary is killed (kill -9); failover fences it, promotes db2, repoints every service"
+kill -9 "$(head -n 1 "$LAB/db1/data/postmaster.pid")"
+sleep 1
+run failover
+run connstr show "$LAB/nodes/rim1/Repository/Repository.exe.config" QSR
+
+say "6. The old primary rejoins as a standby (pg_rewind), then a planned switchover back"
+run rejoin db1
+run switchover --to db1
+run status
+
+printf '\nThe lab keeps running. Tear it down with: %s lab down --dir %s\n' "$BIN" "$LAB"

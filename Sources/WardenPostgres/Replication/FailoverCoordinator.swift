@@ -25,6 +25,10 @@ public struct FailoverCoordinator: Sendable {
         public var fenceAction: String
         public var lagBytes: UInt64
         public var phases: [Phase]
+        /// Service config files rewritten to point at the new primary.
+        public var servicesRepointed: Int = 0
+        /// Each consumer's login to the new primary with its own settings.
+        public var consumerLogins: [ConsumerLoginCheck.Result] = []
         public var notes: [String]
     }
 
@@ -81,7 +85,45 @@ public struct FailoverCoordinator: Sendable {
         try AtomicFile.write(Array(text.utf8), to: inventoryPath, backupPath: access.inventory.stateDirectory + "/backups/warden.yaml.\(run)")
         phase("inventory")
 
-        return Report(promoted: targetName, fenced: fenceName, fenceAction: fenceAction, lagBytes: lag, phases: phases, notes: [])
+        var report = Report(promoted: targetName, fenced: fenceName, fenceAction: fenceAction, lagBytes: lag, phases: phases, notes: [])
+        try await repointServices(to: target, inventoryText: text, report: &report)
+        return report
+    }
+
+    /// Rewrites every service config of the inventory to the new primary (one verified,
+    /// undoable step per file through the change engine), then logs in as each consumer.
+    private func repointServices(to target: DatabaseNode, inventoryText: String, report: inout Report) async throws {
+        let inventory = try InventoryParser.parse(inventoryText, path: inventoryPath)
+        guard !inventory.services.isEmpty else { return }
+        let started = ContinuousClock.now
+        progress("repoint \(inventory.services.count) service config(s) to \(target.host):\(target.port)")
+        var request = ServiceChangeRequest()
+        request.hosts = [ConnectionHostList.Host(name: target.host, port: target.port)]
+        let plan = try ServiceFleet.plan(inventory, request: request)
+        let keyFile = SealingKeyFile.default(stateDirectory: inventory.stateDirectory)
+        let executor = PlanExecutor(journal: Journal(stateDirectory: inventory.stateDirectory),
+                                    performer: SiteStepPerformer(access: SiteAccess(inventory: inventory, secrets: access.secrets), keyFile: keyFile.exists ? keyFile : nil))
+        switch try await executor.run(plan) {
+        case .completed(let applied):
+            report.servicesRepointed = applied
+        case .rolledBack(let step, let error):
+            report.notes.append("services NOT repointed (\(step): \(error)); every file was restored; fix it and run: pgwarden services apply --repoint \(target.host):\(target.port)")
+        case .rollbackFailed(let step, let error, let left):
+            report.notes.append("services repoint failed at \(step): \(error); still changed: \(left.map(\.id).joined(separator: ", "))")
+        }
+        report.phases.append(Phase(name: "repoint", milliseconds: Self.milliseconds(since: started)))
+        let verifyStarted = ContinuousClock.now
+        progress("verify: each consumer logs in to \(target.name) with its own settings")
+        report.consumerLogins = await ConsumerLoginCheck.run(services: inventory.services, keyFile: keyFile.exists ? keyFile : nil)
+        for failed in report.consumerLogins where !failed.ok {
+            report.notes.append("\(failed.service) [\(failed.entry)] cannot log in: \(failed.problem ?? "unknown")")
+        }
+        report.phases.append(Phase(name: "verify", milliseconds: Self.milliseconds(since: verifyStarted)))
+    }
+
+    static func milliseconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
     }
 
     /// A planned switchover without data loss: checkpoint and cleanly stop the primary, wait
@@ -146,11 +188,15 @@ public struct FailoverCoordinator: Sendable {
         try Journal(stateDirectory: access.inventory.stateDirectory).append(JournalRecord(time: Journal.now(), run: run, event: .failover, message: "switchover \(old.name) -> \(targetName)"))
         phase("inventory")
 
+        var report = Report(promoted: targetName, fenced: nil, fenceAction: "\(old.name) stopped cleanly and now follows \(targetName)", lagBytes: 0, phases: phases, notes: [])
+        try await repointServices(to: target, inventoryText: text, report: &report)
+
         progress("start \(old.name) as a standby of \(targetName)")
+        let rejoinStarted = ContinuousClock.now
         let swapped = SiteAccess(inventory: try InventoryParser.parse(text, path: inventoryPath), secrets: access.secrets)
         try await ReplicaProvisioner(access: swapped, progress: progress).follow(old.name)
-        phase("rejoin")
-        return Report(promoted: targetName, fenced: nil, fenceAction: "\(old.name) stopped cleanly and now follows \(targetName)", lagBytes: 0, phases: phases, notes: [])
+        report.phases.append(Phase(name: "rejoin", milliseconds: Self.milliseconds(since: rejoinStarted)))
+        return report
     }
 
     /// `Latest checkpoint location` from pg_controldata of a stopped cluster.

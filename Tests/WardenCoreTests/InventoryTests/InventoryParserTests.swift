@@ -114,7 +114,7 @@ struct InventoryParserTests {
         Broken(name: "unknown service node", edit: ("  - node: central\n    profile: licenses", "  - node: rim9\n    profile: licenses"), line: 24, column: 11,
                message: "unknown service node 'rim9'"),
         Broken(name: "secret as plain value", edit: ("env:QSR_PASSWORD", "hunter2"), line: 7, column: 24,
-               message: "secret reference must start with 'file:' or 'env:'"),
+               message: "secret reference must start with 'file:', 'env:' or 'store:'"),
         Broken(name: "bad env name", edit: ("env:QSR_PASSWORD", "env:9LIVES"), line: 7, column: 24,
                message: "secret reference 'env:9LIVES' is not a valid environment variable name"),
         Broken(name: "bad network", edit: ("10.0.5.17", "10.0.5.300"), line: 37, column: 34,

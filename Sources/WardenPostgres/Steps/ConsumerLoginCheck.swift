@@ -1,0 +1,78 @@
+import WardenCore
+import WardenHost
+
+// MARK: - Can each service log in with its own settings?
+
+/// Logs in as every service entry would, with the host, port, database, user, password and
+/// TLS requirement written in its own config file — the proof that a repoint, a rotation or
+/// a TLS change left every consumer working. Sealed passwords are opened with the site key;
+/// Windows-protected ones cannot be opened here and are reported, not guessed.
+public enum ConsumerLoginCheck {
+    public struct Result: Sendable, Codable {
+        public var service: String
+        public var entry: String
+        public var target: String
+        public var ok: Bool
+        public var problem: String?
+    }
+
+    public static func run(services: [ServiceSpec], keyFile: SealingKeyFile?, timeoutSeconds: Double = 3) async -> [Result] {
+        var results: [Result] = []
+        let key = try? keyFile?.load()
+        for service in services {
+            do {
+                let config = try ServiceConfig(text: try AtomicFile.readText(service.file), profile: service.profile, file: service.file)
+                for settings in try config.allSettings() where settings.supportedFields.contains(.password) {
+                    results.append(await login(service: service, config: config, settings: settings, key: key, timeoutSeconds: timeoutSeconds))
+                }
+            } catch {
+                results.append(Result(service: service.name, entry: "*", target: service.file, ok: false, problem: "cannot read: \(error)"))
+            }
+        }
+        return results
+    }
+
+    private static func login(service: ServiceSpec, config: ServiceConfig, settings: ConnectionSettings, key: SealingKey?, timeoutSeconds: Double) async -> Result {
+        let host = settings.hosts.first
+        let port = host?.port ?? settings.port ?? 5432
+        let where_ = "\(settings.user ?? "?")@\(host?.name ?? "?"):\(port)/\(settings.database ?? "?")"
+        var result = Result(service: service.name, entry: settings.entry, target: where_, ok: false)
+        guard let host, let user = settings.user else {
+            result.problem = "no host or user in the entry"
+            return result
+        }
+        let password: Secret
+        do {
+            switch settings.passwordKind {
+            case .plaintext:
+                guard let value = try config.password(in: settings.entry) else { result.problem = "no password"; return result }
+                password = value
+            case .sealed:
+                guard let key, let value = try config.password(in: settings.entry) else {
+                    result.problem = "sealed password, but the site key is not available"
+                    return result
+                }
+                password = try SealedSecret(parsing: value.revealed).open(context: config.sealContext(for: settings.entry), key: key)
+            case .windowsDPAPI:
+                result.problem = "Windows-protected password: cannot be opened on this machine"
+                return result
+            case .absent, .empty:
+                result.problem = "no password in the entry"
+                return result
+            }
+        } catch {
+            result.problem = "cannot read the password: \(error)"
+            return result
+        }
+        let target = ConnectionTarget(host: host.name, port: port, user: user, password: password,
+                                      database: settings.database ?? "postgres",
+                                      sslMode: settings.requiresTLS ? .require : .prefer, connectTimeout: timeoutSeconds)
+        do {
+            try await PostgresSession.with(target) { session in _ = try await session.value("SELECT 1::text") }
+            result.ok = true
+        } catch {
+            result.problem = String(describing: error)
+        }
+        return result
+    }
+}
