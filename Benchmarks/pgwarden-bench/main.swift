@@ -8,6 +8,7 @@ import Foundation
 let benchmarks: [(name: String, run: () async throws -> Void)] = [
     ("foundation", FoundationBenchmark.run),
     ("services", ServicesBenchmark.run),
+    ("replication", ReplicationBenchmark.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

@@ -75,6 +75,7 @@ struct FailoverCommand: AsyncParsableCommand {
             if output.format == .json { try Console.json(report); return }
             Console.out("\(report.promoted) is the primary now (it was \(report.lagBytes) bytes behind when promoted).")
             if let fenced = report.fenced { Console.out("\(fenced) is fenced: \(report.fenceAction).") }
+            Console.out(FailoverSummary.services(report))
             for phase in report.phases { Console.out("  " + phase.name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%8.1f ms", phase.milliseconds)) }
             for note in report.notes { Console.out("note: \(note)") }
         }
@@ -119,6 +120,7 @@ struct SwitchoverCommand: AsyncParsableCommand {
             let report = try await FailoverCoordinator(access: access, inventoryPath: inventoryOptions.path) { Console.progress($0) }.switchover(to: to)
             if output.format == .json { try Console.json(report); return }
             Console.out("\(report.promoted) is the primary now; \(report.fenceAction).")
+            Console.out(FailoverSummary.services(report))
             for phase in report.phases { Console.out("  " + phase.name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%8.1f ms", phase.milliseconds)) }
         }
     }
@@ -141,5 +143,12 @@ struct RejoinCommand: AsyncParsableCommand {
             Console.out("\(report.node) is a streaming standby again (slot \(report.slot)) after \(String(format: "%.1f", report.seconds)) s.")
             for note in report.notes { Console.out("note: \(note)") }
         }
+    }
+}
+
+enum FailoverSummary {
+    static func services(_ report: FailoverCoordinator.Report) -> String {
+        let ok = report.consumerLogins.filter(\.ok).count
+        return "Services: \(report.servicesRepointed) config file(s) repointed; \(ok) of \(report.consumerLogins.count) consumer logins verified."
     }
 }
