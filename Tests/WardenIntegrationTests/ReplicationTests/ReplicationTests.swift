@@ -228,3 +228,39 @@ struct SwitchoverTests {
         }
     }
 }
+
+@Suite("Failover refuses a standby that fell behind")
+struct LaggingStandbyTests {
+    @Test func laggingTargetIsRefusedUnlessForced() async throws {
+        try await withLab(standby: true) { site in
+            let access = try site.access()
+            _ = try await ReplicaProvisioner(access: access).add("db2")
+            let standby = try access.node("db2")
+            // The standby loses its stream (its primary_conninfo is emptied and reloaded) and
+            // the primary keeps writing: it falls behind by everything written since.
+            try await access.withSuperuser(on: standby) { session in
+                try await session.execute("ALTER SYSTEM SET primary_conninfo = ''")
+                try await session.execute("SELECT pg_reload_conf()")
+            }
+            try await waitFor {
+                try await access.withSuperuser(on: standby) { try await $0.value("SELECT count(*)::text FROM pg_stat_wal_receiver") } == "0"
+            }
+            try await access.withSuperuser(on: try access.node("db1")) { session in
+                try await session.execute("CREATE TABLE filler AS SELECT generate_series(1, 20000) AS n")
+            }
+
+            let before = try AtomicFile.read(site.inventoryPath)
+            let error = await #expect(throws: HostError.self) {
+                _ = try await FailoverCoordinator(access: access, inventoryPath: site.inventoryPath).failover(to: "db2", force: false)
+            }
+            #expect(error?.message.contains("bytes behind") == true, "\(String(describing: error))")
+            #expect(error?.hint?.contains("--force") == true)
+            #expect(try AtomicFile.read(site.inventoryPath) == before, "a refused failover changes nothing")
+            #expect(await site.status().first?.acceptsConnections == true, "the primary was not fenced")
+
+            let forced = try await FailoverCoordinator(access: access, inventoryPath: site.inventoryPath).failover(to: "db2", force: true)
+            #expect(forced.promoted == "db2")
+            #expect(forced.fenced == "db1")
+        }
+    }
+}
