@@ -57,17 +57,24 @@ public enum ServiceChangePlanner {
                 notes.append("\(file.service.name): \(file.service.file) has no entry '\(missing)'")
             }
             var edits: [ServiceEdit] = []
-            var diff: [String] = []
+            var before: [String: ConnectionSettings] = [:]
             for entry in config.entries {
                 let settings = try config.settings(of: entry.name)
-                let planned = editsFor(settings, request: request, currentKeyID: currentKeyID, service: file.service.name, notes: &notes)
-                edits += planned
-                diff += describe(planned, before: settings, currentKeyID: currentKeyID)
+                before[entry.name] = settings
+                edits += editsFor(settings, request: request, currentKeyID: currentKeyID, service: file.service.name, notes: &notes)
             }
             guard !edits.isEmpty else { continue }
-            // Try the non-secret edits on a copy: an edit the file cannot take fails the plan.
+            // Try the non-secret edits on a copy: an edit the file cannot take fails the plan,
+            // and the copy shows each new value in the driver's own spelling for the diff.
             var trial = config
             try trial.apply(edits.filter { if case .set = $0 { return true } else { return false } }, key: nil)
+            var diff: [String] = []
+            for entry in config.entries {
+                guard let settings = before[entry.name] else { continue }
+                let planned = edits.filter { $0.entry == entry.name }
+                guard !planned.isEmpty else { continue }
+                diff += describe(planned, before: settings, after: try trial.settings(of: entry.name), currentKeyID: currentKeyID)
+            }
             steps.append(PlannedStep(
                 id: "services/\(file.service.name)",
                 title: "\(file.service.name): \(summary(edits)) in \(file.service.file)",
@@ -145,13 +152,13 @@ public enum ServiceChangePlanner {
 
     // MARK: Describing (never a secret)
 
-    static func describe(_ edits: [ServiceEdit], before: ConnectionSettings, currentKeyID: String?) -> [String] {
+    static func describe(_ edits: [ServiceEdit], before: ConnectionSettings, after: ConnectionSettings, currentKeyID: String?) -> [String] {
         var lines: [String] = []
         for edit in edits {
             switch edit {
             case .set(let entry, let field, let value):
                 lines.append("- \(entry) \(field.rawValue): \(before.written[field] ?? "(not set)")")
-                lines.append("+ \(entry) \(field.rawValue): \(value)")
+                lines.append("+ \(entry) \(field.rawValue): \(after.written[field] ?? value.description)")
             case .sealPassword(let entry):
                 lines.append("- \(entry) password: plaintext (redacted)")
                 lines.append("+ \(entry) password: sealed with key \(currentKeyID ?? "?") at apply")
