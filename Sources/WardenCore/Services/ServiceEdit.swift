@@ -1,5 +1,3 @@
-import Crypto
-
 // MARK: - One change to a service config file, as a plan carries it
 
 /// A change a plan step makes to one entry of a service file. It never holds a secret:
@@ -96,14 +94,5 @@ extension ServiceConfig {
     static func noKey(_ file: String?) -> CoreError {
         CoreError(.invalid, "sealing passwords in \(file ?? "the file") needs the site's sealing key",
                   hint: "create one with `pgwarden key init`")
-    }
-}
-
-// MARK: - File identity
-
-/// SHA-256 of a file's bytes, in lowercase hex: how a step recognises the file it planned.
-public enum FileDigest {
-    public static func sha256(_ bytes: [UInt8]) -> String {
-        BinaryText.hex(SHA256.hash(data: bytes))
     }
 }
