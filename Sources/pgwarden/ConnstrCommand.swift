@@ -62,6 +62,8 @@ struct ConnstrCommand: AsyncParsableCommand {
             var settings: [String: String]
             var password: PasswordReport
             var requiresTLS: Bool
+            /// The oldest TLS version the entry allows, where it says (pin, minimum, --ssl bits).
+            var tlsMinimum: String?
             var problems: [String]
         }
         struct PasswordReport: Encodable {
@@ -80,7 +82,8 @@ struct ConnstrCommand: AsyncParsableCommand {
                     var values: [String: String] = [:]
                     for (field, text) in settings.written { values[field.rawValue] = text }
                     entries.append(EntryReport(entry: name, settings: values, password: try password(config, name, settings.passwordKind),
-                                               requiresTLS: settings.requiresTLS, problems: settings.problems))
+                                               requiresTLS: settings.requiresTLS, tlsMinimum: settings.tlsMinimum?.description,
+                                               problems: settings.problems))
                 }
                 let report = Report(file: fileOptions.path, profile: config.profile.name, format: config.profile.format.rawValue,
                                     driver: config.profile.driver.rawValue, entries: entries, missingEntries: config.missingEntries)
@@ -92,7 +95,8 @@ struct ConnstrCommand: AsyncParsableCommand {
                     for key in entry.settings.keys.sorted() { Console.out("  \(key): \(entry.settings[key] ?? "")") }
                     let described = entry.password.value.map { "\(entry.password.kind): \($0)" } ?? "\(entry.password.kind)\(entry.password.keyID.map { " (key \($0))" } ?? "")"
                     Console.out("  password: \(described)")
-                    Console.out("  requires TLS: \(entry.requiresTLS ? "yes" : "no")")
+                    if config.profile.driver != .nodeTLS { Console.out("  requires TLS: \(entry.requiresTLS ? "yes" : "no")") }
+                    if let minimum = entry.tlsMinimum { Console.out("  TLS minimum: \(minimum)") }
                     for problem in entry.problems { Console.out("  problem: \(problem)") }
                 }
                 for missing in report.missingEntries { Console.out("missing entry: \(missing)") }
@@ -142,6 +146,8 @@ struct ConnstrCommand: AsyncParsableCommand {
         var assignments: [String] = []
         @Flag(help: "Seal the password (the new one, or the current plaintext one) with the site's key.")
         var seal = false
+        @Flag(name: .customLong("replace-windows-protected"), help: "Allow replacing a password protected by Windows (DPAPI); refused otherwise.")
+        var replaceWindowsProtected = false
         @OptionGroup var keyOptions: KeyOptions
         @OptionGroup var inventoryOptions: InventoryOptions
         @OptionGroup var output: FormatOptions
@@ -177,7 +183,7 @@ struct ConnstrCommand: AsyncParsableCommand {
                 }
                 if wantsPassword {
                     let secret = try SecretInput.read(prompt: "New password for \(entryName) in \(fileOptions.path):")
-                    try config.setPassword(secret, in: entryName, replacingWindowsProtected: true)
+                    try config.setPassword(secret, in: entryName, replacingWindowsProtected: replaceWindowsProtected)
                 }
                 if seal {
                     let key = try keyOptions.keyFile(inventory: inventoryOptions).load()

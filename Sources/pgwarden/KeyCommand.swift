@@ -73,6 +73,7 @@ struct SecretCommand: AsyncParsableCommand {
         var name: String
         @OptionGroup var keyOptions: KeyOptions
         @OptionGroup var inventoryOptions: InventoryOptions
+        @OptionGroup var output: FormatOptions
 
         func run() async throws {
             try await reportingErrors {
@@ -82,6 +83,7 @@ struct SecretCommand: AsyncParsableCommand {
                 var contents = try store.load()
                 try contents.set(name, to: try SecretInput.read(prompt: "Password for \(name):"), key: try keyFile.load())
                 try store.save(contents)
+                if output.format == .json { try Console.json(["name": name, "store": store.path, "reference": "store:\(name)"]); return }
                 Console.out("Sealed '\(name)' into \(store.path). Refer to it as store:\(name).")
             }
         }

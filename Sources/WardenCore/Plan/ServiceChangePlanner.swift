@@ -1,42 +1,5 @@
 // MARK: - Fleet-wide service changes
 
-/// What a fleet-wide service change asks for (`pgwarden services plan|apply` flags).
-public struct ServiceChangeRequest: Sendable, Hashable {
-    /// Require TLS in each driver's own spelling (SSL mode `require`, switches on).
-    public var requireSSL: Bool = false
-    /// The oldest TLS version allowed, where the driver has a setting for it.
-    public var tlsMinimum: OpenSSLOptions.ProtocolVersion?
-    /// Set every entry's host to this name (e.g. the server certificate's CN).
-    public var host: String?
-    /// Repoint every entry: one host → that host and port; several → a multi-host string
-    /// where the driver supports one, the first host elsewhere (with a note).
-    public var hosts: [ConnectionHostList.Host]?
-    public var rootCertificate: String?
-    public var clientCertificate: String?
-    public var clientKey: String?
-    /// Seal every plaintext password with the site's key.
-    public var sealPasswords: Bool = false
-    /// Re-seal passwords sealed with another key than `currentKeyID` (key rotation).
-    public var resealPasswords: Bool = false
-
-    public init() {}
-
-    public var isEmpty: Bool { self == ServiceChangeRequest() }
-}
-
-/// A service file as read from disk, for the planner.
-public struct ServiceFileContents: Sendable, Hashable {
-    public var service: ServiceSpec
-    public var text: String
-    public var sha256: String
-
-    public init(service: ServiceSpec, text: String, sha256: String) {
-        self.service = service
-        self.text = text
-        self.sha256 = sha256
-    }
-}
-
 /// Plans one ``StepAction/editServiceFile(service:file:profile:expectedSHA256:edits:)`` step per
 /// file that needs a change. Pure: files come in as text, the plan goes out.
 ///
@@ -57,17 +20,24 @@ public enum ServiceChangePlanner {
                 notes.append("\(file.service.name): \(file.service.file) has no entry '\(missing)'")
             }
             var edits: [ServiceEdit] = []
-            var diff: [String] = []
+            var before: [String: ConnectionSettings] = [:]
             for entry in config.entries {
                 let settings = try config.settings(of: entry.name)
-                let planned = editsFor(settings, request: request, currentKeyID: currentKeyID, service: file.service.name, notes: &notes)
-                edits += planned
-                diff += describe(planned, before: settings, currentKeyID: currentKeyID)
+                before[entry.name] = settings
+                edits += editsFor(settings, request: request, currentKeyID: currentKeyID, service: file.service.name, notes: &notes)
             }
             guard !edits.isEmpty else { continue }
-            // Try the non-secret edits on a copy: an edit the file cannot take fails the plan.
+            // Try the non-secret edits on a copy: an edit the file cannot take fails the plan,
+            // and the copy shows each new value in the driver's own spelling for the diff.
             var trial = config
             try trial.apply(edits.filter { if case .set = $0 { return true } else { return false } }, key: nil)
+            var diff: [String] = []
+            for entry in config.entries {
+                guard let settings = before[entry.name] else { continue }
+                let planned = edits.filter { $0.entry == entry.name }
+                guard !planned.isEmpty else { continue }
+                diff += describe(planned, before: settings, after: try trial.settings(of: entry.name), currentKeyID: currentKeyID)
+            }
             steps.append(PlannedStep(
                 id: "services/\(file.service.name)",
                 title: "\(file.service.name): \(summary(edits)) in \(file.service.file)",
@@ -145,13 +115,13 @@ public enum ServiceChangePlanner {
 
     // MARK: Describing (never a secret)
 
-    static func describe(_ edits: [ServiceEdit], before: ConnectionSettings, currentKeyID: String?) -> [String] {
+    static func describe(_ edits: [ServiceEdit], before: ConnectionSettings, after: ConnectionSettings, currentKeyID: String?) -> [String] {
         var lines: [String] = []
         for edit in edits {
             switch edit {
             case .set(let entry, let field, let value):
                 lines.append("- \(entry) \(field.rawValue): \(before.written[field] ?? "(not set)")")
-                lines.append("+ \(entry) \(field.rawValue): \(value)")
+                lines.append("+ \(entry) \(field.rawValue): \(after.written[field] ?? value.description)")
             case .sealPassword(let entry):
                 lines.append("- \(entry) password: plaintext (redacted)")
                 lines.append("+ \(entry) password: sealed with key \(currentKeyID ?? "?") at apply")

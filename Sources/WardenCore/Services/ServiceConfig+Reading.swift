@@ -5,8 +5,18 @@ extension ServiceConfig {
     public func settings(of entryName: String) throws -> ConnectionSettings {
         let entry = try entry(named: entryName)
         var settings = ConnectionSettings(entry: entry.name, driver: profile.driver, supportedFields: supportedFields(of: entry))
+        // A connection string is parsed once for all its fields.
+        var parsed: ADOConnectionString?
+        if case .connectionString(let name) = entry.location, case .dotnetConfig(let config) = document {
+            parsed = try Self.named(file) { try connectionString(name, in: config) }
+        }
         for field in settings.supportedFields {
-            let raw = try Self.named(file) { try rawValue(field, in: entry) }
+            let raw: String?
+            if let parsed {
+                raw = DriverSpelling.adoKey(field, driver: profile.driver).flatMap { parsed.value(for: $0) }
+            } else {
+                raw = try Self.named(file) { try rawValue(field, in: entry) }
+            }
             if field == .password {
                 settings.passwordKind = ConfigPasswordKind(value: raw)
                 continue
@@ -61,8 +71,11 @@ extension ServiceConfig {
         case (.libpq, .libpq(let string)):
             guard let keyword = DriverSpelling.libpqKeyword(field) else { return nil }
             if field == .host {
+                // Ports stay with their hosts only when they differ; a shared port is the port field.
                 let hosts = try string.hosts().filter { !$0.name.isEmpty }
-                return hosts.isEmpty ? nil : ConnectionHostList.join(hosts)
+                guard !hosts.isEmpty else { return nil }
+                let shared = Set(hosts.map(\.port)).count == 1
+                return ConnectionHostList.join(shared ? hosts.map { ConnectionHostList.Host(name: $0.name) } : hosts)
             }
             return string.value(for: keyword)
         default:

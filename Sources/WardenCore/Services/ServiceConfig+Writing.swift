@@ -27,7 +27,7 @@ extension ServiceConfig {
         guard supportedFields(of: entry).contains(.password) else { throw unsupported(.password, entry) }
         if !replacingWindowsProtected, case .windowsDPAPI = ConfigPasswordKind(value: try password(in: entryName)?.revealed) {
             throw CoreError(.invalid, "the password of '\(entry.name)' is protected by Windows (DPAPI)",
-                            hint: "pgwarden does not alter Windows-protected values; replace it on the Windows node",
+                            hint: "pgwarden does not alter Windows-protected values; replace it on the Windows node (or pass --replace-windows-protected)",
                             file: file)
         }
         try Self.named(file) { try writeRaw(.password, text.revealed, in: entry) }

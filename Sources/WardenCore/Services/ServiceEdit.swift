@@ -1,5 +1,3 @@
-import Crypto
-
 // MARK: - One change to a service config file, as a plan carries it
 
 /// A change a plan step makes to one entry of a service file. It never holds a secret:
@@ -51,9 +49,11 @@ extension ServiceConfig {
     /// hold). A sealed password holds when it is sealed with `key` and opens for its entry.
     public func unmetEdits(_ edits: [ServiceEdit], key: SealingKey?) -> [String] {
         var unmet: [String] = []
+        var read: [String: ConnectionSettings] = [:]
         for edit in edits {
             do {
-                let settings = try settings(of: edit.entry)
+                let settings = try read[edit.entry] ?? settings(of: edit.entry)
+                read[edit.entry] = settings
                 switch edit {
                 case .set(_, let field, let value):
                     if !Self.holds(field, value, in: settings) { unmet.append("\(edit) does not hold") }
@@ -76,10 +76,11 @@ extension ServiceConfig {
     static func holds(_ field: ConnectionField, _ value: ConnectionValue, in settings: ConnectionSettings) -> Bool {
         switch (field, value) {
         case (.host, .hosts(let hosts)):
-            if hosts.count == 1, let port = hosts[0].port {
-                return settings.hosts.map(\.name) == [hosts[0].name] && (settings.hosts[0].port ?? settings.port) == port
+            // A host without its own port uses the entry's port.
+            guard settings.hosts.count == hosts.count else { return false }
+            return zip(hosts, settings.hosts).allSatisfy { want, have in
+                want.name == have.name && (want.port == nil || want.port == (have.port ?? settings.port))
             }
-            return settings.hosts == hosts
         case (.port, .port(let port)): return settings.port == port
         case (.sslMode, .sslMode(let mode)): return settings.sslMode == mode
         case (.sslEnabled, .switchedOn(let on)): return settings.sslEnabled == on
@@ -93,14 +94,5 @@ extension ServiceConfig {
     static func noKey(_ file: String?) -> CoreError {
         CoreError(.invalid, "sealing passwords in \(file ?? "the file") needs the site's sealing key",
                   hint: "create one with `pgwarden key init`")
-    }
-}
-
-// MARK: - File identity
-
-/// SHA-256 of a file's bytes, in lowercase hex: how a step recognises the file it planned.
-public enum FileDigest {
-    public static func sha256(_ bytes: [UInt8]) -> String {
-        BinaryText.hex(SHA256.hash(data: bytes))
     }
 }

@@ -85,6 +85,21 @@ struct ServiceChangePlannerTests {
         #expect(plan.notes.contains { $0.contains("no multi-host") })
     }
 
+    @Test("host from the certificate's CN and certificate paths, where each shape has a place for them")
+    func hostFromCertificate() throws {
+        var request = ServiceChangeRequest()
+        request.host = try PEMCertificates.subjectCommonName(in: ServiceFixtures.certificatePEM)
+        request.rootCertificate = "/etc/pgwarden/root.pem"
+        let plan = try ServiceChangePlanner.plan(site: "lab", files: Self.files(), request: request, currentKeyID: nil)
+        let edits = plan.steps.flatMap { step -> [ServiceEdit] in
+            if case .editServiceFile(_, _, _, _, let edits) = step.action { return edits } else { return [] }
+        }
+        #expect(edits.contains(.set(entry: "QSR", field: .host, value: .hosts([.init(name: "db1.example.test")]))))
+        #expect(edits.contains(.set(entry: "Postgres", field: .rootCertificate, value: .text("/etc/pgwarden/root.pem"))))
+        #expect(plan.notes.contains { $0.contains("no place for root_certificate") })  // licenses, notifier
+        #expect(plan.steps.allSatisfy { $0.diff.contains { $0.contains("db1.example.test") } })
+    }
+
     @Test("a malformed file fails the whole plan with file:line:col")
     func malformedFailsPlan() throws {
         var fixtures = ServiceFixtures.all

@@ -80,6 +80,25 @@ struct ConnstrCLITests {
         }
     }
 
+    @Test("a Windows DPAPI password is reported as Windows-protected and never replaced unasked")
+    func dpapiLeftAlone() async throws {
+        try await ServiceSiteFixture.with("dpapi") { site in
+            let licenses = try Self.file(site, "licenses")
+            let dpapi = "AQAAANCMnd8BFdERjHoAwE/Cl+sBAAAABuvYPntQ2k+cR8K7frd+MQQAAAACAAAAAAAQZgAAAAEAACAAAAD8"
+            let text = try AtomicFile.readText(licenses).replacingOccurrences(of: ServiceSiteFixture.password, with: dpapi)
+            try AtomicFile.write(Array(text.utf8), to: licenses)
+            let shown = try await Self.run(["connstr", "show", licenses, "licenses", "--reveal", "--key", site.keyFile.path])
+            #expect(shown.standardOutput.contains("password: windows-protected"))
+            #expect(!shown.standardOutput.contains(dpapi))
+            let refused = try await Self.run(["connstr", "set", licenses, "licenses", "password", "--key", site.keyFile.path], stdin: "new\n")
+            #expect(refused.status == 2)
+            #expect(refused.standardError.contains("Windows"))
+            let sealNothing = try await Self.run(["connstr", "set", licenses, "licenses", "--seal", "--key", site.keyFile.path])
+            #expect(sealNothing.status == 0)
+            #expect(try AtomicFile.readText(licenses) == text)
+        }
+    }
+
     @Test("bad input: unknown entry, unknown key, bad value, malformed file → exit 2 with a hint, nothing written")
     func badInput() async throws {
         try await ServiceSiteFixture.with("bad") { site in

@@ -59,6 +59,42 @@ struct ServicesLabCLITests {
         }
     }
 
+    @Test("secret store end to end: store:postgres logs in; key rotate re-seals the store and every sealed service password")
+    func storeAndRotate() async throws {
+        try await Self.withLab { site in
+            let common = ["--inventory", site.inventoryPath]
+            let superuserPassword = try AtomicFile.readText(site.directory + "/secrets/\(LabSite.superuser).password")
+            #expect(try await ConnstrCLITests.run(["key", "init"] + common).status == 0)
+            let set = try await ConnstrCLITests.run(["secret", "set", LabSite.superuser] + common, stdin: superuserPassword)
+            #expect(set.status == 0, "\(set.standardError)")
+            let yaml = try AtomicFile.readText(site.inventoryPath)
+            let pointed = yaml.replacingOccurrences(of: "\(LabSite.superuser): file:secrets/\(LabSite.superuser).password", with: "\(LabSite.superuser): store:\(LabSite.superuser)")
+            #expect(pointed != yaml)
+            try AtomicFile.write(Array(pointed.utf8), to: site.inventoryPath)
+            // `plan` logs in as the superuser: the password now comes from the sealed store.
+            let plan = try await ConnstrCLITests.run(["plan"] + common)
+            #expect(plan.status == 0, "\(plan.standardError)")
+
+            #expect(try await ConnstrCLITests.run(["services", "apply", "--seal"] + common).status == 0)
+            let rotate = try await ConnstrCLITests.run(["key", "rotate", "--format", "json"] + common)
+            #expect(rotate.status == 0, "\(rotate.standardError)")
+            let newKey = try SealingKeyFile.default(stateDirectory: site.directory + "/state").load()
+            let store = try SecretStoreFile.default(stateDirectory: site.directory + "/state").load()
+            #expect(store.sealed(LabSite.superuser)?.keyID == newKey.id)
+            for service in try site.inventory().services {
+                let config = try ServiceConfig(text: try AtomicFile.readText(service.file), profile: service.profile, file: service.file)
+                for settings in try config.allSettings() where settings.driver != .nodeTLS {
+                    #expect(settings.passwordKind == .sealed(keyID: newKey.id))
+                }
+            }
+            let again = try await ConnstrCLITests.run(["plan"] + common)
+            #expect(again.status == 0, "\(again.standardError)")
+            let list = try await ConnstrCLITests.run(["secret", "list"] + common)
+            #expect(list.standardOutput.contains(newKey.id))
+            #expect(!list.standardOutput.contains(superuserPassword.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+    }
+
     @Test("services apply without a key, or with no change asked, is bad input")
     func badInput() async throws {
         try await Self.withLab { site in
