@@ -47,11 +47,20 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let access = SiteAccess(inventory: try inventoryOptions.load())
+            struct Status: Encodable {
+                var nodes: [NodeReplicationState]
+                var fileShare: ShareManifest.Drift?
+            }
             repeat {
                 let states = await ReplicationStatusCollector.collect(access)
-                if output.format == .json { try Console.json(states) } else { StatusPrinter.print(states, primary: access.inventory.primary?.name) }
-                if let watch { try await Task.sleep(for: .milliseconds(Int(watch * 1000))) }
-            } while watch != nil
+                let share = try ShareScanner.drift(access.inventory.fileShare)
+                if output.format == .json { try Console.json(Status(nodes: states, fileShare: share)); continue }
+                StatusPrinter.print(states, primary: access.inventory.primary?.name)
+                if let share, let fileShare = access.inventory.fileShare {
+                    Console.out("file share \(fileShare.path) → \(fileShare.replica): \(share.summary)")
+                    for path in (share.missing + share.differing).prefix(10) { Console.out("  drift: \(path)") }
+                }
+            } while try await pause(watch)
         }
     }
 }
@@ -80,6 +89,13 @@ struct FailoverCommand: AsyncParsableCommand {
             for note in report.notes { Console.out("note: \(note)") }
         }
     }
+}
+
+/// Sleeps `seconds` and says whether to go round again (`--watch`); false when not watching.
+private func pause(_ seconds: Double?) async throws -> Bool {
+    guard let seconds else { return false }
+    try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+    return true
 }
 
 enum StatusPrinter {

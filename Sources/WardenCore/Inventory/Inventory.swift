@@ -22,6 +22,8 @@ public struct Inventory: Sendable, Hashable {
     /// Files where a password may have been stored for convenience (pgAdmin's "store password").
     public var storedPasswordFiles: [StoredPasswordFile]
     public var policy: Policy
+    /// The site's file share and where it is replicated to, if the site names one.
+    public var fileShare: FileShare? = nil
 
     public init(
         site: String, baseDirectory: String, stateDirectory: String, superuser: String,
@@ -124,6 +126,16 @@ public struct StoredPasswordFile: Sendable, Hashable {
     public init(node: String, file: String) {
         self.node = node
         self.file = file
+    }
+}
+
+/// A file share that must stay in step with its replica for a failover to be complete.
+public struct FileShare: Sendable, Hashable {
+    public var path: String
+    public var replica: String
+    public init(path: String, replica: String) {
+        self.path = path
+        self.replica = replica
     }
 }
 

@@ -25,7 +25,7 @@ public enum InventoryParser {
     private static func readInventory(_ root: YAMLMapping, base: String) throws(CoreError) -> Inventory {
         try root.allowOnly([
             "site", "state_dir", "superuser", "replication_role", "secrets", "database_nodes",
-            "service_nodes", "services", "stored_password_files", "policy",
+            "service_nodes", "services", "stored_password_files", "policy", "file_share",
         ])
         let site = try root.requiredString("site")
         let stateDirectory = PathResolution.resolve(try root.string("state_dir") ?? ".pgwarden-state", against: base)
@@ -80,12 +80,20 @@ public enum InventoryParser {
 
         let policy = try root.mapping("policy").map { mapping throws(CoreError) in try readPolicy(mapping) } ?? Policy()
 
-        return Inventory(
+        let fileShare = try root.mapping("file_share").map { mapping throws(CoreError) -> FileShare in
+            try mapping.allowOnly(["path", "replica"])
+            return FileShare(path: PathResolution.resolve(try mapping.requiredString("path"), against: base),
+                             replica: PathResolution.resolve(try mapping.requiredString("replica"), against: base))
+        }
+
+        var inventory = Inventory(
             site: site, baseDirectory: base, stateDirectory: stateDirectory, superuser: superuser,
             replicationRole: replicationRole, secrets: secrets, databaseNodes: databaseNodes,
             serviceNodes: serviceNodes, services: services, storedPasswordFiles: storedPasswordFiles,
             policy: policy
         )
+        inventory.fileShare = fileShare
+        return inventory
     }
 
     // MARK: Sections

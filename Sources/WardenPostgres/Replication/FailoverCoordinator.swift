@@ -87,6 +87,10 @@ public struct FailoverCoordinator: Sendable {
 
         var report = Report(promoted: targetName, fenced: fenceName, fenceAction: fenceAction, lagBytes: lag, phases: phases, notes: [])
         try await repointServices(to: target, inventoryText: text, report: &report)
+        if let share = access.inventory.fileShare {
+            let drift = try ShareScanner.drift(share)
+            report.notes.append("file share \(share.replica): \(drift?.summary ?? "not compared")\(drift?.inStep == false ? " — copy the share before services use it" : "")")
+        }
         return report
     }
 
