@@ -68,6 +68,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Benchmarks (`make bench`): figures printed, never asserted.
+        .executableTarget(
+            name: "pgwarden-bench",
+            dependencies: ["WardenCore", "WardenHost", "WardenPostgres", "WardenLab"],
+            path: "Benchmarks/pgwarden-bench"
+        ),
         .testTarget(
             name: "WardenCoreTests",
             dependencies: ["WardenCore"],

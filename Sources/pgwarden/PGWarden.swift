@@ -12,6 +12,7 @@ struct PGWarden: AsyncParsableCommand {
         A typical day:
           pgwarden lab up            # a disposable local site to try things on
           pgwarden inventory check   # validate warden.yaml
+          pgwarden audit             # read-only findings (text, json, sarif)
           pgwarden plan              # what apply would change, step by step
           pgwarden apply             # do it, verifying every step
           pgwarden undo              # roll the last apply back
@@ -20,6 +21,6 @@ struct PGWarden: AsyncParsableCommand {
         back, 4 failed and NOT rolled back (the manual steps are printed).
         """,
         version: WardenCoreVersion.string,
-        subcommands: [LabCommand.self, InventoryCommand.self, PlanCommand.self, ApplyCommand.self, UndoCommand.self]
+        subcommands: [LabCommand.self, InventoryCommand.self, AuditCommand.self, PlanCommand.self, ApplyCommand.self, UndoCommand.self]
     )
 }
