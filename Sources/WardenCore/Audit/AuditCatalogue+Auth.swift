@@ -109,7 +109,7 @@ extension AuditCatalogue {
                     line.isHostLine && !line.isLoopbackOnly && names.contains { admits(line, role: $0) }
                 }.map { line in
                     let who = names.filter { admits(line, role: $0) }.joined(separator: ", ")
-                    return rule.finding(nodeSubject(node), "\(hbaEvidence(line)) admits superuser \(who) from \(line.address ?? "?")", at: line.location)
+                    return rule.finding(nodeSubject(node), "\(hbaEvidence(line)) admits superuser \(who) from \(line.address ?? "?")\(line.prefixLength.map { "/\($0)" } ?? "")", at: line.location)
                 }
             }
         },
