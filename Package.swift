@@ -68,7 +68,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Benchmarks (`make bench`): figures printed, never asserted.
+        // `make bench`: the speed targets of the issues, measured and printed.
         .executableTarget(
             name: "pgwarden-bench",
             dependencies: ["WardenCore", "WardenHost", "WardenPostgres", "WardenLab"],

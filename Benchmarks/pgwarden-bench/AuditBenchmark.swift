@@ -12,7 +12,6 @@ import WardenPostgres
 ///    same deliberately permissive server, with both result sets compared.
 enum AuditBenchmark {
     static func run() async throws {
-        print("== audit benchmarks")
         try await labAudit()
         try await largeSite()
         try await scanVersusSSLScan()
@@ -100,7 +99,9 @@ enum AuditBenchmark {
             let onlyOurs = ourSuites.subtracting(theirsParsed.suites).sorted()
             let onlyTheirs = theirsParsed.suites.subtracting(ourSuites).sorted()
             print("  suites equal: \(onlyOurs.isEmpty && onlyTheirs.isEmpty); only pgwarden: \(onlyOurs.count) \(onlyOurs.prefix(12)); only sslscan: \(onlyTheirs.count) \(onlyTheirs.prefix(12))")
-            print("  anonymous suites found: pgwarden \(scan.acceptedSuites.filter(\.isAnonymous).count), sslscan \(theirsParsed.suites.filter { $0.contains("ADH") || $0.contains("AECDH") }.count) (by name)")
+            let ourAnonymous = scan.versions.flatMap { $0.suites.filter(\.isAnonymous) }.count
+            let theirAnonymous = theirsParsed.suites.filter { $0.contains(" ADH-") || $0.contains(" AECDH-") }.count
+            print("  anonymous version/suite pairs: pgwarden \(ourAnonymous), sslscan \(theirAnonymous) (by OpenSSL name)")
         }
     }
 

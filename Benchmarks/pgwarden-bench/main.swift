@@ -1,8 +1,21 @@
-// pgwarden-bench: runs the named benchmarks and prints their figures (never asserted).
-// The lead reconciles this file with the other helpers' benchmarks.
 import Foundation
 
+// MARK: - pgwarden-bench (audit branch stand-in)
+//
+// main has its own main.swift with a `benchmarks` table; when merging, keep main's file and
+// add `("audit", AuditBenchmark.run)` to that table.
+
+let benchmarks: [(name: String, run: () async throws -> Void)] = [
+    ("audit", AuditBenchmark.run),
+]
+
 let wanted = Set(CommandLine.arguments.dropFirst())
-if wanted.isEmpty || wanted.contains("audit") {
-    try await AuditBenchmark.run()
+for benchmark in benchmarks where wanted.isEmpty || wanted.contains(benchmark.name) {
+    print("== \(benchmark.name)")
+    do {
+        try await benchmark.run()
+    } catch {
+        print("benchmark \(benchmark.name) failed: \(error)")
+        exit(1)
+    }
 }
