@@ -44,6 +44,23 @@ extension AuditCatalogue {
                 }
             }
         },
+        AuditRule(
+            id: "HBA-005", title: "A network line admits clients outside the policy's client networks", severity: .medium,
+            fix: "Narrow the line to the networks in the inventory's policy.client_networks (the service nodes), or add the network there if it is meant.",
+            command: "pgwarden apply --only auth", references: [Reference.onlyRepositoryServers, Reference.cisConnection],
+            rationale: "The inventory says where services connect from; a line that admits more than that is access nobody planned. Loopback lines (local administration) are not judged."
+        ) { facts, rule in
+            let networks = facts.policy.clientNetworks.compactMap(ClientNetwork.init)
+            guard !networks.isEmpty else { return [] }
+            return hbaLines(facts, rule) { line in
+                guard line.isHostLine, line.method != "reject", !line.isLoopbackOnly else { return false }
+                guard let range = ClientNetwork(rule: line) else {
+                    // `all` (and samenet) is wider than any list; host names are not judged here.
+                    return line.address == "all" || line.address == "samenet"
+                }
+                return !networks.contains { $0.contains(range) }
+            }
+        },
     ]
 
     static let networkRules: [AuditRule] = [

@@ -11,7 +11,7 @@ enum AuditFixtures {
 
     static var weak: SiteFacts {
         SiteFacts(
-            site: "weak", superuser: "postgres", replicationRole: "replicator", policy: PolicyFacts(),
+            site: "weak", superuser: "postgres", replicationRole: "replicator", policy: PolicyFacts(clientNetworks: ["10.0.0.1/32"]),
             nodes: [weakNode, unreachableNode, wrongPasswordNode, standbyNode],
             serviceNodeAddresses: ["central": "10.0.0.1"],
             services: weakServices,
@@ -120,7 +120,7 @@ enum AuditFixtures {
 
     static var hardened: SiteFacts {
         SiteFacts(
-            site: "hardened", superuser: "postgres", replicationRole: "replicator", policy: PolicyFacts(),
+            site: "hardened", superuser: "postgres", replicationRole: "replicator", policy: PolicyFacts(clientNetworks: ["10.0.0.0/29", "10.0.0.6"]),
             nodes: [hardenedNode],
             serviceNodeAddresses: ["central": "10.0.0.1"],
             services: [

@@ -138,3 +138,30 @@ struct AuditRuleTests {
         #expect(report.findings.first?.severity == .info)
     }
 }
+
+@Suite("Client networks of the policy")
+struct ClientNetworkTests {
+    @Test("containment of ranges", arguments: [
+        ("10.0.0.0/24", "10.0.0.7/32", true), ("10.0.0.0/24", "10.0.1.7/32", false), ("10.0.0.0/24", "10.0.0.0/16", false),
+        ("0.0.0.0/0", "192.168.1.0/24", true), ("10.0.0.1", "10.0.0.1/32", true), ("fd00::/8", "fd12::1/128", true),
+        ("fd00::/8", "10.0.0.1/32", false), ("10.0.0.0/25", "10.0.0.128/32", false),
+    ])
+    func containment(network: String, candidate: String, expected: Bool) throws {
+        let outer = try #require(ClientNetwork(network))
+        let inner = try #require(ClientNetwork(candidate))
+        #expect(outer.contains(inner) == expected)
+    }
+
+    @Test("malformed networks are not networks", arguments: ["10.0.0.0/33", "db.example.com", "10.0.0/8", "::1/129", ""])
+    func malformed(text: String) {
+        #expect(ClientNetwork(text) == nil)
+    }
+
+    @Test("a pg_hba line's range comes from address and netmask")
+    func fromRule() throws {
+        let line = HBARuleFact(lineNumber: 1, type: "host", address: "10.0.0.0", netmask: "255.255.255.0", method: "md5")
+        let range = try #require(ClientNetwork(rule: line))
+        #expect(range.prefixLength == 24)
+        #expect(ClientNetwork(rule: HBARuleFact(lineNumber: 1, type: "host", address: "db1", method: "md5")) == nil)
+    }
+}

@@ -11,7 +11,7 @@ import WardenPostgres
 struct AuditLabTests {
     /// What a fresh lab must show: the reference page's problems.
     static let expectedOnFreshLab = [
-        "AUTH-003", "AUTH-005", "AUTH-006", "AUTH-009", "HBA-001", "HBA-002", "HBA-003", "TLS-001", "TLS-009",
+        "AUTH-003", "AUTH-005", "AUTH-006", "AUTH-009", "HBA-001", "HBA-002", "HBA-003", "HBA-005", "TLS-001", "TLS-009",
         "SVC-001", "SVC-003", "SVC-004", "FILE-001", "LOG-001", "LOG-002",
     ]
 
