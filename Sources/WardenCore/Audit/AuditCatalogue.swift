@@ -5,8 +5,16 @@ import Foundation
 /// Every rule `pgwarden audit` runs, by area: NODE (could we look at all), AUTH, HBA,
 /// NET, TLS, SVC (service configs), FILE, REPL, LOG. See the area files for the rules.
 public enum AuditCatalogue {
-    public static let rules: [AuditRule] = nodeRules + authRules + hbaRules + networkRules + tlsRules
-        + certificateRules + serviceRules + fileRules + replicationRules + loggingRules
+    public static let rules: [AuditRule] = (nodeRules + authRules + hbaRules + networkRules + tlsRules
+        + certificateRules + serviceRules + fileRules + replicationRules + loggingRules).sorted { sortKey($0.id) < sortKey($1.id) }
+
+    /// The areas in report order; within an area, by number.
+    static let areas = ["NODE", "AUTH", "HBA", "NET", "TLS", "SVC", "FILE", "REPL", "LOG"]
+
+    static func sortKey(_ id: String) -> (Int, Int) {
+        let parts = id.split(separator: "-")
+        return (areas.firstIndex(of: String(parts.first ?? "")) ?? areas.count, Int(parts.last ?? "") ?? 0)
+    }
 
     public static func rule(_ id: String) -> AuditRule? {
         rules.first { $0.id.caseInsensitiveCompare(id) == .orderedSame }

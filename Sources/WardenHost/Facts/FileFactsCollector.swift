@@ -62,7 +62,8 @@ public enum FileFactsCollector {
         }
     }
 
-    /// Existence, mode and owner of `path` (lstat: a symlink is reported as what it points to).
+    /// Existence, mode and owner of `path` (stat: a symlink is reported as what it points to,
+    /// which is what a reader of the file gets).
     public static func fileFact(purpose: String, path: String) -> FileFact {
         var info = stat()
         guard stat(path, &info) == 0 else {
