@@ -9,6 +9,7 @@ let benchmarks: [(name: String, run: () async throws -> Void)] = [
     ("foundation", FoundationBenchmark.run),
     ("services", ServicesBenchmark.run),
     ("replication", ReplicationBenchmark.run),
+    ("audit", AuditBenchmark.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

@@ -12,14 +12,21 @@ struct PGWarden: AsyncParsableCommand {
         A typical day:
           pgwarden lab up            # a disposable local site to try things on
           pgwarden inventory check   # validate warden.yaml
+          pgwarden audit             # read-only findings (text, json, sarif)
           pgwarden plan              # what apply would change, step by step
           pgwarden apply             # do it, verifying every step
           pgwarden undo              # roll the last apply back
+          pgwarden services apply --require-ssl --seal   # every service config at once
+          pgwarden replica add db2 && pgwarden failover  # standby, then fail over and repoint
 
         Exit codes: 0 ok, 1 findings at/above --fail-on, 2 bad input, 3 failed and rolled
         back, 4 failed and NOT rolled back (the manual steps are printed).
         """,
         version: WardenCoreVersion.string,
-        subcommands: [LabCommand.self, InventoryCommand.self, PlanCommand.self, ApplyCommand.self, UndoCommand.self, ServicesCommand.self, ConnstrCommand.self, KeyCommand.self, SecretCommand.self, ReplicaCommand.self, StatusCommand.self, FailoverCommand.self, SwitchoverCommand.self, RejoinCommand.self]
+        subcommands: [
+            LabCommand.self, InventoryCommand.self, AuditCommand.self, PlanCommand.self, ApplyCommand.self, UndoCommand.self,
+            ServicesCommand.self, ConnstrCommand.self, KeyCommand.self, SecretCommand.self,
+            ReplicaCommand.self, StatusCommand.self, FailoverCommand.self, SwitchoverCommand.self, RejoinCommand.self,
+        ]
     )
 }

@@ -1,0 +1,81 @@
+import Foundation
+
+// MARK: - HBA: who may connect from where; NET: where the server listens
+
+extension AuditCatalogue {
+    static let hbaRules: [AuditRule] = [
+        AuditRule(
+            id: "HBA-001", title: "pg_hba.conf admits a very wide client range", severity: .high,
+            fix: "Narrow the line to the addresses of the nodes that run the services (one /32 per node).",
+            command: "pgwarden apply --only auth", references: [Reference.onlyRepositoryServers, Reference.cisConnection],
+            rationale: "0.0.0.0/0 (or `all`) lets every machine that can route to the port try passwords; the reference page recommends accepting only the servers where the repository runs."
+        ) { facts, rule in
+            hbaLines(facts, rule) { line in
+                guard line.isHostLine, line.method != "reject", let prefix = line.prefixLength else { return false }
+                let isV6 = (line.address ?? "").contains(":")
+                return prefix < (isV6 ? 48 : 16)
+            }
+        },
+        AuditRule(
+            id: "HBA-002", title: "A network line admits all databases and all users", severity: .medium,
+            fix: "Name the databases (QSR, QSMQ, Licenses, SenseServices) and the role (qliksenserepository) on service lines.",
+            command: "pgwarden apply --only auth", references: [Reference.onlyRepositoryServers, Reference.cisConnection],
+            rationale: "`all all` admits roles and databases nobody planned for (the superuser, template databases, roles created later); narrow lines make the rule set say what the site does."
+        ) { facts, rule in
+            hbaLines(facts, rule) { $0.isHostLine && $0.method != "reject" && $0.databases.contains("all") && $0.users.contains("all") }
+        },
+        AuditRule(
+            id: "HBA-003", title: "pg_hba.conf admits network connections without TLS", severity: .high,
+            fix: "Make every network line hostssl (after every service is TLS-ready), as the reference page's \"Remove any other lines starting with host\" asks.",
+            command: "pgwarden apply --only tls", references: [Reference.traffic, Reference.cisSettings],
+            rationale: "A `host` line matches both TLS and plaintext connections, so a client with sslmode=prefer or disable (or a downgrade attacker) gets in without encryption; `hostnossl` admits only plaintext."
+        ) { facts, rule in
+            hbaLines(facts, rule) { $0.admitsPlaintext && $0.method != "reject" && !($0.isLoopbackOnly && $0.type == "hostgssenc") }
+        },
+        AuditRule(
+            id: "HBA-004", title: "A pg_hba.conf line is invalid and ignored", severity: .high,
+            fix: "Correct the line (the server's error says how); until then the server skips it, and a reload with errors keeps the old rules.",
+            command: nil, references: [Reference.cisConnection],
+            rationale: "pg_hba_file_rules shows the server's own parse of the file. A line with an error is not in effect: the access it was meant to grant or deny is not what the file says, and after a restart the server may not start at all."
+        ) { facts, rule in
+            facts.nodes.flatMap { node in
+                (node.hbaRules ?? []).compactMap { line in
+                    line.error.map { rule.finding(nodeSubject(node), "\(line.location): \($0)", at: line.location) }
+                }
+            }
+        },
+        AuditRule(
+            id: "HBA-005", title: "A network line admits clients outside the policy's client networks", severity: .medium,
+            fix: "Narrow the line to the networks in the inventory's policy.client_networks (the service nodes), or add the network there if it is meant.",
+            command: "pgwarden apply --only auth", references: [Reference.onlyRepositoryServers, Reference.cisConnection],
+            rationale: "The inventory says where services connect from; a line that admits more than that is access nobody planned. Loopback lines (local administration) are not judged."
+        ) { facts, rule in
+            let networks = facts.policy.clientNetworks.compactMap(ClientNetwork.init)
+            guard !networks.isEmpty else { return [] }
+            return hbaLines(facts, rule) { line in
+                guard line.isHostLine, line.method != "reject", !line.isLoopbackOnly else { return false }
+                guard let range = ClientNetwork(rule: line) else {
+                    // `all` (and samenet) is wider than any list; host names are not judged here.
+                    return line.address == "all" || line.address == "samenet"
+                }
+                return !networks.contains { $0.contains(range) }
+            }
+        },
+    ]
+
+    static let networkRules: [AuditRule] = [
+        AuditRule(
+            id: "NET-001", title: "The server listens on every network interface", severity: .medium,
+            fix: "Set listen_addresses to the addresses the service nodes reach (restart needed).",
+            command: "pgwarden apply", references: [Reference.onlyRepositoryServers, Reference.cisConnection],
+            rationale: "listen_addresses = '*' exposes the port on every interface, including ones no service uses; pg_hba then is the only barrier."
+        ) { facts, rule in
+            facts.nodes.compactMap { node in
+                guard let setting = node.settings["listen_addresses"] else { return nil }
+                let values = setting.value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard values.contains(where: { ["*", "0.0.0.0", "::"].contains($0) }) else { return nil }
+                return rule.finding(nodeSubject(node), settingEvidence("listen_addresses", setting), at: setting.location)
+            }
+        },
+    ]
+}
