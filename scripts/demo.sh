@@ -19,33 +19,41 @@ say "1. A disposable site that looks like a fresh install (md5, ssl off, plainte
 run lab up --dir "$LAB" --standby
 export PGWARDEN_INVENTORY="$PWD/$LAB/warden.yaml"
 run inventory check
-#AUDIT-BEFORE#
 
-say "2. The plan for the server's policy, applied and verified, then undone and re-applied"
+say "2. The audit: read-only findings from the database, the files and the wire"
+show audit --fail-on high
+"$BIN" audit --format json > "$LAB/audit-before.json" || true
+
+say "3. The plan for the server's policy, applied and verified, then undone and re-applied"
 run plan
 run apply
 run undo
 run apply
 
-say "3. Service configs: the connection string editor, and every plaintext password sealed"
+say "4. Service configs: the connection string editor, and every plaintext password sealed"
 run connstr show "$LAB/nodes/central/Repository/Repository.exe.config" QSR
 run key init
 run services plan --seal
 run services apply --seal
 run connstr show "$LAB/nodes/central/Licenses/appsettings.json" licenses
-#AUDIT-AFTER#
 
-say "4. A streaming standby: replication role (SCRAM), slot, pg_hba line, base backup"
+say "5. The audit again: the findings that apply and the sealing fixed are gone"
+show audit --fail-on high
+"$BIN" audit --format json > "$LAB/audit-after.json" || true
+total() { grep -o '"total" *: *[0-9]*' "$1" | grep -o '[0-9]*$'; }
+printf 'findings: %s before, %s after (JSON reports in %s)\n' "$(total "$LAB/audit-before.json")" "$(total "$LAB/audit-after.json")" "$LAB"
+
+say "6. A streaming standby: replication role (SCRAM), slot, pg_hba line, base backup"
 run replica add db2
 run status
 
-say "5. Disaster: the primary is killed (kill -9); failover fences it, promotes db2, repoints every service"
+say "7. Disaster: the primary is killed (kill -9); failover fences it, promotes db2, repoints every service"
 kill -9 "$(head -n 1 "$LAB/db1/data/postmaster.pid")"
 sleep 1
 run failover
 run connstr show "$LAB/nodes/rim1/Repository/Repository.exe.config" QSR
 
-say "6. The old primary rejoins as a standby (pg_rewind), then a planned switchover back"
+say "8. The old primary rejoins as a standby (pg_rewind), then a planned switchover back"
 run rejoin db1
 run switchover --to db1
 run status

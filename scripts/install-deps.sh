@@ -15,6 +15,8 @@ need=()
 have_server || need+=(postgresql postgresql-contrib)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
+# For `make bench` only: the wire probe is compared with sslscan on the same server.
+command -v sslscan >/dev/null 2>&1 || need+=(sslscan)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

@@ -79,3 +79,74 @@ extension AuditCatalogue {
         },
     ]
 }
+
+// MARK: - First match and unreachable lines, from pgwarden's own parse of pg_hba.conf
+
+extension AuditCatalogue {
+    static let hbaEvaluationRules: [AuditRule] = [
+        AuditRule(
+            id: "HBA-006", title: "A pg_hba.conf line can never match", severity: .low,
+            fix: "Remove the line, or move it above the line(s) that take every connection it would match.",
+            command: nil, references: [Reference.cisConnection],
+            rationale: "pg_hba.conf is first-match: a line below one that already takes all of its connections is dead text. It misleads whoever reads the file (an auditor who sees a `reject` line that never fires believes access is denied)."
+        ) { facts, rule in
+            facts.nodes.flatMap { node -> [Finding] in
+                guard let parsed = parsedHBA(node) else { return [] }
+                return HBAAnalysis(file: parsed.file).unreachable.map { dead in
+                    let location = FileLocation(file: parsed.path, line: dead.line)
+                    let text = parsed.file.rule(atLine: dead.line)?.text ?? ""
+                    let why: String
+                    switch dead.reason {
+                    case .duplicate(let line): why = "a duplicate of line \(line)"
+                    case .shadowed(let lines): why = "shadowed by line\(lines.count > 1 ? "s" : "") \(lines.map(String.init).joined(separator: ", "))"
+                    }
+                    return rule.finding(nodeSubject(node), "\(location): \(text) — \(why)", at: location)
+                }
+            }
+        },
+        AuditRule(
+            id: "HBA-007", title: "A service's own connection reaches a line that is not scram-sha-256", severity: .high,
+            fix: "Migrate the service's role to SCRAM and make the line it reaches `hostssl … scram-sha-256` (no lockout: verifiers first, lines second).",
+            command: "pgwarden apply --only auth", references: [Reference.scram, Reference.cisConnection],
+            rationale: "Which pg_hba line a service really reaches depends on its role, database, address and whether it uses TLS; this evaluates exactly that, first match wins, for every connection the inventory's services make. md5 and password send crackable or plain credentials; trust sends none."
+        ) { facts, rule in
+            facts.nodes.flatMap { node -> [Finding] in
+                guard let parsed = parsedHBA(node) else { return [] }
+                let evaluator = HBAEvaluator(file: parsed.file)
+                var findings: [Finding] = []
+                var seen = Set<String>()
+                for service in facts.services {
+                    guard let address = facts.serviceNodeAddresses[service.node].flatMap(IPAddress.init) else { continue }
+                    for connection in service.connections {
+                        guard let user = connection.user, let database = connection.database else { continue }
+                        let ssl = (connection.sslMode ?? .prefer).requiresTLS && node.setting("ssl") == "on"
+                        let key = "\(user)|\(database)|\(address)|\(ssl)"
+                        guard seen.insert(key).inserted else { continue }
+                        let attempt = HBAConnectionAttempt.tcp(from: address, ssl: ssl, to: .database(database), as: user)
+                        let who = "\(user) → \(database) from \(address) \(ssl ? "with" : "without") TLS (\(service.name))"
+                        switch evaluator.evaluate(attempt) {
+                        case .matched(let numbered):
+                            let method = numbered.rule.effectiveMethod
+                            guard [.md5, .password, .trust].contains(method) else { continue }
+                            let location = FileLocation(file: parsed.path, line: numbered.line)
+                            findings.append(rule.finding(nodeSubject(node), "\(who) reaches \(location): \(method.rawValue)", at: location,
+                                                         severity: method == .trust ? .critical : nil))
+                        case .noEntry:
+                            findings.append(rule.finding(nodeSubject(node), "\(who) reaches no line: the server rejects it", severity: .critical,
+                                                         fix: "Add a `hostssl` line for this role, database and address before the service is cut off."))
+                        case .undecidable:
+                            continue
+                        }
+                    }
+                }
+                return findings
+            }
+        },
+    ]
+
+    /// The node's pg_hba.conf parsed by pgwarden, when it was read and parses.
+    static func parsedHBA(_ node: NodeFacts) -> (path: String, file: HBAFile)? {
+        guard let fact = node.hbaFile, let file = try? HBAFile(parsing: fact.text) else { return nil }
+        return (fact.path, file)
+    }
+}

@@ -5,7 +5,7 @@ import Foundation
 /// Every rule `pgwarden audit` runs, by area: NODE (could we look at all), AUTH, HBA,
 /// NET, TLS, SVC (service configs), FILE, REPL, LOG. See the area files for the rules.
 public enum AuditCatalogue {
-    public static let rules: [AuditRule] = (nodeRules + authRules + hbaRules + networkRules + tlsRules
+    public static let rules: [AuditRule] = (nodeRules + authRules + hbaRules + hbaEvaluationRules + networkRules + tlsRules
         + certificateRules + serviceRules + fileRules + replicationRules + loggingRules).sorted { sortKey($0.id) < sortKey($1.id) }
 
     /// The areas in report order; within an area, by number.

@@ -22,6 +22,10 @@ public struct NodeFacts: Sendable, Hashable, Codable {
     /// Which catalog the roles came from: `pg_authid` (verifiers seen) or `pg_roles` (not).
     public var rolesSource: String?
     public var hbaRules: [HBARuleFact]?
+    /// pg_hba.conf as pgwarden's own lossless parser reads it (when the file is on this
+    /// machine), for first-match evaluation and shadowed-line analysis. Only the text is
+    /// kept; it is never printed whole (options may hold LDAP/RADIUS secrets).
+    public var hbaFile: HBAFileFact?
     public var sessions: [SessionFact]?
     /// The server's key and certificate files (`ssl_key_file`, `ssl_cert_file`).
     public var serverFiles: [FileFact]
@@ -33,7 +37,7 @@ public struct NodeFacts: Sendable, Hashable, Codable {
         name: String, host: String, port: Int, inventoryRole: String = "primary",
         reachability: Reachability = .reached(user: "postgres"), serverVersion: String? = nil,
         serverVersionNumber: Int? = nil, settings: [String: SettingFact] = [:], roles: [RoleFacts]? = nil,
-        rolesSource: String? = nil, hbaRules: [HBARuleFact]? = nil, sessions: [SessionFact]? = nil,
+        rolesSource: String? = nil, hbaRules: [HBARuleFact]? = nil, hbaFile: HBAFileFact? = nil, sessions: [SessionFact]? = nil,
         serverFiles: [FileFact] = [], wire: WireFacts? = nil, unseen: [String] = []
     ) {
         self.name = name
@@ -47,6 +51,7 @@ public struct NodeFacts: Sendable, Hashable, Codable {
         self.roles = roles
         self.rolesSource = rolesSource
         self.hbaRules = hbaRules
+        self.hbaFile = hbaFile
         self.sessions = sessions
         self.serverFiles = serverFiles
         self.wire = wire
@@ -294,4 +299,14 @@ public struct FileFact: Sendable, Hashable, Codable {
     public var isReadableByOthers: Bool { (mode ?? 0) & 0o004 != 0 }
     public var isReadableByGroup: Bool { (mode ?? 0) & 0o040 != 0 }
     public var isWritableByGroupOrOthers: Bool { (mode ?? 0) & 0o022 != 0 }
+}
+
+/// The text of a pg_hba.conf file read from disk.
+public struct HBAFileFact: Sendable, Hashable, Codable {
+    public var path: String
+    public var text: String
+    public init(path: String, text: String) {
+        self.path = path
+        self.text = text
+    }
 }

@@ -131,6 +131,9 @@ public struct NodeFactsCollector: Sendable {
                 FROM pg_hba_file_rules ORDER BY line_number
                 """)
             let hbaFile = facts.settings["hba_file"]?.value
+            if let hbaFile, let text = try? AtomicFile.readText(hbaFile) {
+                facts.hbaFile = HBAFileFact(path: hbaFile, text: text)
+            }
             facts.hbaRules = rows.compactMap { row in
                 guard row.count == 10, let line = row[1].flatMap({ Int($0) }) else { return nil }
                 return HBARuleFact(

@@ -57,6 +57,14 @@ enum AuditFixtures {
                 HBARuleFact(lineNumber: 5, type: nil, method: nil, error: "invalid IP mask \"0.0.0\""),
                 HBARuleFact(lineNumber: 6, type: "host", databases: ["replication"], users: ["replicator"], address: "0.0.0.0", netmask: "0.0.0.0", method: "md5"),
             ],
+            hbaFile: HBAFileFact(path: "pg_hba.conf", text: """
+                host    all  empty                127.0.0.1/32   trust
+                host    QSR  qliksenserepository  10.0.0.0/24    password
+                host    all  all                  0.0.0.0/0      md5
+                host    all  svc                  10.0.0.1/32    ident
+                host    all  all                  10.0.0.0/8     reject
+
+                """),
             sessions: [
                 SessionFact(pid: 11, user: "qliksenserepository", database: "QSR", clientAddress: "127.0.0.1", ssl: false),
                 SessionFact(pid: 12, user: "qliksenserepository", database: "QSMQ", clientAddress: "127.0.0.1", ssl: true, tlsVersion: "TLSv1.1", cipher: "ECDHE-RSA-AES256-SHA"),
@@ -163,6 +171,13 @@ enum AuditFixtures {
                 HBARuleFact(lineNumber: 2, type: "hostssl", databases: ["replication"], users: ["replicator"], address: "10.0.0.6", netmask: "255.255.255.255", method: "scram-sha-256"),
                 HBARuleFact(lineNumber: 3, type: "hostssl", databases: ["postgres"], users: ["postgres"], address: "127.0.0.1", netmask: "255.255.255.255", method: "scram-sha-256"),
             ],
+            hbaFile: HBAFileFact(path: "pg_hba.conf", text: """
+                hostssl    QSR,QSMQ     qliksenserepository  10.0.0.1/32   scram-sha-256
+                hostssl    replication  replicator           10.0.0.6/32   scram-sha-256
+                hostssl    postgres     postgres             127.0.0.1/32  scram-sha-256
+                hostnossl  all          all                  all           reject
+
+                """),
             sessions: [SessionFact(pid: 11, user: "qliksenserepository", database: "QSR", clientAddress: "10.0.0.1", ssl: true, tlsVersion: "TLSv1.3", cipher: "TLS_AES_256_GCM_SHA384")],
             serverFiles: [FileFact(purpose: "ssl_key_file", path: "/data/server.key", exists: true, mode: 0o600, owner: "postgres")],
             wire: WireFacts(

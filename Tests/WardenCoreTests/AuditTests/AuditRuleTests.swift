@@ -165,3 +165,35 @@ struct ClientNetworkTests {
         #expect(ClientNetwork(rule: HBARuleFact(lineNumber: 1, type: "host", address: "db1", method: "md5")) == nil)
     }
 }
+
+@Suite("Audit: first match and unreachable lines from our own pg_hba.conf parse")
+struct AuditHBAEvaluationTests {
+    @Test func shadowedLineIsNamedWithTheLineThatTakesItsConnections() throws {
+        let findings = try #require(AuditCatalogue.rule("HBA-006")).evaluate(AuditFixtures.weak)
+        // Line 3 (`host all all 0.0.0.0/0 md5`) takes every TCP connection: 4 and 5 are dead.
+        #expect(findings.map(\.location) == [FileLocation(file: "pg_hba.conf", line: 4), FileLocation(file: "pg_hba.conf", line: 5)])
+        #expect(findings.allSatisfy { $0.evidence.hasSuffix("shadowed by line 3") }, "\(findings.map(\.evidence))")
+    }
+
+    @Test func serviceConnectionIsFollowedToTheLineItReaches() throws {
+        let findings = try #require(AuditCatalogue.rule("HBA-007")).evaluate(AuditFixtures.weak)
+        let evidence = findings.map(\.evidence)
+        #expect(evidence.contains { $0.hasPrefix("qliksenserepository → QSR from 10.0.0.1 without TLS (central/repository) reaches pg_hba.conf:2: password") }, "\(evidence)")
+    }
+
+    @Test func aServiceWithNoLineIsCritical() throws {
+        var facts = AuditFixtures.hardened
+        facts.services[0].connections[0].database = "Licenses"
+        let findings = try #require(AuditCatalogue.rule("HBA-007")).evaluate(facts)
+        #expect(findings.map(\.severity) == [.critical])
+        #expect(findings.first?.evidence.contains("reaches no line") == true)
+    }
+
+    @Test func unparsableOrMissingFileKeepsTheRulesSilent() throws {
+        var facts = AuditFixtures.weak
+        facts.nodes[0].hbaFile = HBAFileFact(path: "pg_hba.conf", text: "host all all 10.0.0.0/33 md5\n")
+        #expect(try #require(AuditCatalogue.rule("HBA-006")).evaluate(facts).isEmpty)
+        facts.nodes[0].hbaFile = nil
+        #expect(try #require(AuditCatalogue.rule("HBA-007")).evaluate(facts).isEmpty)
+    }
+}

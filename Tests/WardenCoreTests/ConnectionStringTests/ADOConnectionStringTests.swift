@@ -249,7 +249,7 @@ struct ADOConnectionStringTests {
     ]
 
     /// Writes `value` in a random valid way, using only the ADO.NET rules (not the code under test).
-    static func write(_ value: String, _ rng: inout ConnectionStringSplitMix64) -> String {
+    static func write(_ value: String, _ rng: inout SplitMix64) -> String {
         let bytes = Array(value.utf8)
         // A leading `=` would pair with the key's `=` into an escaped `==`.
         let mustQuote = bytes.contains(0x3B) || bytes.first == 0x27 || bytes.first == 0x22 || bytes.first == 0x3D
@@ -260,7 +260,7 @@ struct ADOConnectionStringTests {
         return quote + Support.replacing(quote, with: quote + quote, in: value) + quote
     }
 
-    static func generate(_ rng: inout ConnectionStringSplitMix64) -> (String, [GeneratedPair]) {
+    static func generate(_ rng: inout SplitMix64) -> (String, [GeneratedPair]) {
         let count = Int.random(in: 0...8, using: &rng)
         let families = generatorKeys.shuffled(using: &rng).prefix(count)
         var text = Bool.random(using: &rng) ? "\u{FEFF}" : ""
@@ -281,7 +281,7 @@ struct ADOConnectionStringTests {
 
     @Test("generated strings round-trip and read back every value")
     func propertyRoundTrip() throws {
-        var rng = ConnectionStringSplitMix64(seed: 0xAD0)
+        var rng = SplitMix64(seed: 0xAD0)
         for _ in 0..<400 {
             let (text, pairs) = Self.generate(&rng)
             let string: ADOConnectionString
@@ -296,7 +296,7 @@ struct ADOConnectionStringTests {
 
     @Test("set then reparse returns the new value and leaves every other key alone")
     func propertySet() throws {
-        var rng = ConnectionStringSplitMix64(seed: 0xAD1)
+        var rng = SplitMix64(seed: 0xAD1)
         for _ in 0..<400 {
             let (text, pairs) = Self.generate(&rng)
             var string = try ADOConnectionString(parsing: text)

@@ -76,13 +76,13 @@ enum ConnectionStringTestSupport {
     ]
 
     static func randomValue(
-        _ rng: inout ConnectionStringSplitMix64, alphabet: [String] = valueAlphabet, maxLength: Int = 12
+        _ rng: inout SplitMix64, alphabet: [String] = valueAlphabet, maxLength: Int = 12
     ) -> String {
         let length = Int.random(in: 0...maxLength, using: &rng)
         return (0..<length).map { _ in alphabet.randomElement(using: &rng) ?? "a" }.joined()
     }
 
-    static func randomBlanks(_ rng: inout ConnectionStringSplitMix64, max: Int = 2) -> String {
+    static func randomBlanks(_ rng: inout SplitMix64, max: Int = 2) -> String {
         let count = Int.random(in: 0...max, using: &rng)
         return (0..<count).map { _ in Bool.random(using: &rng) ? " " : "\t" }.joined()
     }

@@ -189,7 +189,7 @@ struct INIFileTests {
         var terminator: String
     }
 
-    static func generate(_ rng: inout ConnectionStringSplitMix64) -> (String, [GeneratedSection]) {
+    static func generate(_ rng: inout SplitMix64) -> (String, [GeneratedSection]) {
         let valueAlphabet = ["a", "Z", "0", "$", "{", "}", "\\", ".", "=", " ", "é", "中", "😀", ";", "#", "[", "]"]
         var text = Bool.random(using: &rng) ? "\u{FEFF}" : ""
         var sections: [GeneratedSection] = []
@@ -227,7 +227,7 @@ struct INIFileTests {
 
     @Test("generated files round-trip and read back every value")
     func propertyRoundTrip() throws {
-        var rng = ConnectionStringSplitMix64(seed: 0x1F1)
+        var rng = SplitMix64(seed: 0x1F1)
         for _ in 0..<400 {
             let (text, sections) = Self.generate(&rng)
             let file = try INIFile(parsing: text)
@@ -245,7 +245,7 @@ struct INIFileTests {
 
     @Test("setting a parameter changes only it, in the section's line-ending style")
     func propertySetParameter() throws {
-        var rng = ConnectionStringSplitMix64(seed: 0x1F2)
+        var rng = SplitMix64(seed: 0x1F2)
         for _ in 0..<400 {
             let (text, sections) = Self.generate(&rng)
             guard let section = sections.randomElement(using: &rng) else { continue }

@@ -322,7 +322,7 @@ struct LibpqConnectionStringTests {
                                     "options", "target_session_attrs", "sslrootcert", "connect_timeout"]
 
     /// Writes a keyword/value value in a random valid way (libpq's rules, not the code under test).
-    static func writeKeywordValue(_ value: String, _ rng: inout ConnectionStringSplitMix64) -> String {
+    static func writeKeywordValue(_ value: String, _ rng: inout SplitMix64) -> String {
         let bytes = Array(value.utf8)
         let bareOK = !bytes.isEmpty && bytes.first != 0x27 && !bytes.contains { $0 == 0x20 || $0 == 0x09 }
         var result = ""
@@ -342,7 +342,7 @@ struct LibpqConnectionStringTests {
         return result + "'"
     }
 
-    static func generateKeywordValue(_ rng: inout ConnectionStringSplitMix64) -> (String, [(String, String)]) {
+    static func generateKeywordValue(_ rng: inout SplitMix64) -> (String, [(String, String)]) {
         let keywords = generatorKeywords.shuffled(using: &rng).prefix(Int.random(in: 0...7, using: &rng))
         var text = ""
         var settings: [(String, String)] = []
@@ -356,7 +356,7 @@ struct LibpqConnectionStringTests {
         return (text, settings)
     }
 
-    static func percentEncode(_ value: String, _ rng: inout ConnectionStringSplitMix64) -> String {
+    static func percentEncode(_ value: String, _ rng: inout SplitMix64) -> String {
         var result = ""
         for byte in value.utf8 {
             let plain = (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte)
@@ -371,10 +371,10 @@ struct LibpqConnectionStringTests {
         return result
     }
 
-    static func generateURI(_ rng: inout ConnectionStringSplitMix64) -> (String, [(String, String)]) {
+    static func generateURI(_ rng: inout SplitMix64) -> (String, [(String, String)]) {
         var text = Bool.random(using: &rng) ? "postgresql://" : "postgres://"
         var settings: [(String, String)] = []
-        let nonEmpty = { (rng: inout ConnectionStringSplitMix64) -> String in
+        let nonEmpty = { (rng: inout SplitMix64) -> String in
             let value = Support.randomValue(&rng, maxLength: 8)
             return value.isEmpty ? "x" : value
         }
@@ -424,7 +424,7 @@ struct LibpqConnectionStringTests {
 
     @Test("generated keyword/value strings and URIs round-trip and read back every value")
     func propertyRoundTrip() throws {
-        var rng = ConnectionStringSplitMix64(seed: 0x11B)
+        var rng = SplitMix64(seed: 0x11B)
         for round in 0..<600 {
             let (text, settings) = round % 2 == 0 ? Self.generateKeywordValue(&rng) : Self.generateURI(&rng)
             let string = try LibpqConnectionString(parsing: text)
@@ -439,7 +439,7 @@ struct LibpqConnectionStringTests {
 
     @Test("set then reparse returns the new value, keeps the form, and leaves every other keyword alone")
     func propertySet() throws {
-        var rng = ConnectionStringSplitMix64(seed: 0x11C)
+        var rng = SplitMix64(seed: 0x11C)
         for round in 0..<600 {
             let (text, settings) = round % 2 == 0 ? Self.generateKeywordValue(&rng) : Self.generateURI(&rng)
             var string = try LibpqConnectionString(parsing: text)

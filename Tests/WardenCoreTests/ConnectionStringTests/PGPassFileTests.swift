@@ -186,7 +186,7 @@ struct PGPassFileTests {
         }
     }
 
-    static func generate(_ rng: inout ConnectionStringSplitMix64) -> (String, [(line: Int, GeneratedLine)]) {
+    static func generate(_ rng: inout SplitMix64) -> (String, [(line: Int, GeneratedLine)]) {
         let alphabet = ["h", "5", "d", "u", ":", "\\", "*", " ", "é", "中", "😀", "#"]
         var text = ""
         var lines: [(Int, GeneratedLine)] = []
@@ -214,7 +214,7 @@ struct PGPassFileTests {
 
     @Test("generated files round-trip, read every entry, and look up like a reference scan")
     func propertyRoundTrip() throws {
-        var rng = ConnectionStringSplitMix64(seed: 0x9A55)
+        var rng = SplitMix64(seed: 0x9A55)
         for _ in 0..<400 {
             let (text, lines) = Self.generate(&rng)
             let file = PGPassFile(parsing: text)
@@ -242,7 +242,7 @@ struct PGPassFileTests {
 
     @Test("removing random entries leaves every other byte alone")
     func propertyRemove() throws {
-        var rng = ConnectionStringSplitMix64(seed: 0x9A56)
+        var rng = SplitMix64(seed: 0x9A56)
         for _ in 0..<300 {
             let (text, lines) = Self.generate(&rng)
             var file = PGPassFile(parsing: text)

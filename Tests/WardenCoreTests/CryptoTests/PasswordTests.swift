@@ -6,7 +6,7 @@ struct PasswordTests {
     // MARK: Generator
 
     @Test func defaultLengthAndAlphabet() throws {
-        var generator = CryptoSplitMix64(seed: 1)
+        var generator = SplitMix64(seed: 1)
         let password = try PasswordGenerator().generate(using: &generator)
         #expect(password.revealed.count == 32)
         #expect(password.revealed.allSatisfy(PasswordGenerator.alphabet.contains))
@@ -35,8 +35,8 @@ struct PasswordTests {
 
     @Test func deterministicForASeedAndDifferentAcrossDraws() throws {
         let generator32 = try PasswordGenerator()
-        var first = CryptoSplitMix64(seed: 77)
-        var second = CryptoSplitMix64(seed: 77)
+        var first = SplitMix64(seed: 77)
+        var second = SplitMix64(seed: 77)
         let a = generator32.generate(using: &first)
         #expect(a == generator32.generate(using: &second))
         #expect(a != generator32.generate(using: &first))
@@ -44,7 +44,7 @@ struct PasswordTests {
 
     @Test func charactersAreUniform() throws {
         // 66 symbols * ~1000 draws each; chi-square with 65 degrees of freedom.
-        var generator = CryptoSplitMix64(seed: 0xD1CE)
+        var generator = SplitMix64(seed: 0xD1CE)
         let passwordGenerator = try PasswordGenerator(length: 66)
         var counts: [Character: Int] = [:]
         for _ in 0..<1000 {
@@ -67,7 +67,7 @@ struct PasswordTests {
         let policy = PasswordPolicy()
         #expect(policy.violations(of: Secret("a-long-enough-passphrase"), role: "qliksenserepository").isEmpty)
         try policy.check(Secret("a-long-enough-passphrase"), role: "qliksenserepository")
-        var generator = CryptoSplitMix64(seed: 3)
+        var generator = SplitMix64(seed: 3)
         for _ in 0..<200 {
             let generated = try PasswordGenerator(length: 16).generate(using: &generator)
             #expect(policy.violations(of: generated, role: "postgres").isEmpty)

@@ -94,7 +94,7 @@ struct SASLprepTests {
     ]
 
     @Test func preparedOutputIsStableAndValid() {
-        var generator = CryptoSplitMix64(seed: 4013)
+        var generator = SplitMix64(seed: 4013)
         var outcomes: Set<String> = []
         for _ in 0..<400 {
             let count = Int(generator.next(upperBound: UInt64(8))) + 1
@@ -122,7 +122,7 @@ struct SASLprepTests {
     }
 
     @Test func randomASCIIIsAlwaysUnchanged() {
-        var generator = CryptoSplitMix64(seed: 20)
+        var generator = SplitMix64(seed: 20)
         for _ in 0..<300 {
             let bytes = (0..<Int(generator.next(upperBound: UInt64(40)))).map { _ in
                 UInt8(generator.next(upperBound: UInt64(128)))
@@ -184,7 +184,7 @@ struct StringprepTableTests {
     }
 
     @Test func binarySearchAgreesWithLinearScan() {
-        var generator = CryptoSplitMix64(seed: 3454)
+        var generator = SplitMix64(seed: 3454)
         for _ in 0..<500 {
             let scalar = UInt32(generator.next(upperBound: UInt64(0x110000)))
             for (name, table) in Self.all {

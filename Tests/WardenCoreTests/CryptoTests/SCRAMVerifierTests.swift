@@ -73,7 +73,7 @@ struct SCRAMVerifierTests {
     // MARK: Making and verifying
 
     @Test func makeUsesAFreshSaltFromTheGenerator() throws {
-        var generator = CryptoSplitMix64(seed: 42)
+        var generator = SplitMix64(seed: 42)
         let first = try SCRAMVerifier.make(password: Secret("pw-one-two-three"), iterations: 64, using: &generator)
         let second = try SCRAMVerifier.make(password: Secret("pw-one-two-three"), iterations: 64, using: &generator)
         #expect(first.salt.count == 16)
@@ -81,7 +81,7 @@ struct SCRAMVerifierTests {
         #expect(first.storedKey != second.storedKey)
         #expect(first.verify(Secret("pw-one-two-three")) && second.verify(Secret("pw-one-two-three")))
 
-        var replay = CryptoSplitMix64(seed: 42)
+        var replay = SplitMix64(seed: 42)
         let again = try SCRAMVerifier.make(password: Secret("pw-one-two-three"), iterations: 64, using: &replay)
         #expect(again == first)
         #expect(try SCRAMVerifier.make(password: Secret("x")).iterations == SCRAMVerifier.defaultIterations)
@@ -125,7 +125,7 @@ struct SCRAMVerifierTests {
     }
 
     @Test func textRoundTripsForRandomVerifiers() throws {
-        var generator = CryptoSplitMix64(seed: 0x5C7A_4D)
+        var generator = SplitMix64(seed: 0x5C7A_4D)
         for _ in 0..<300 {
             let saltCount = Int(generator.next(upperBound: UInt64(40))) + 1
             let verifier = SCRAMVerifier(

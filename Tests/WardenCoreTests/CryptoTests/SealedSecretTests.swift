@@ -6,7 +6,7 @@ struct SealedSecretTests {
     static let context = "Licenses/appsettings.json#licenses.password"
 
     static func key(_ seed: UInt64) -> SealingKey {
-        var generator = CryptoSplitMix64(seed: seed)
+        var generator = SplitMix64(seed: seed)
         return SealingKey.generate(using: &generator)
     }
 
@@ -87,7 +87,7 @@ struct SealedSecretTests {
 
     @Test func sealThenOpen() throws {
         let key = Self.key(1)
-        var generator = CryptoSplitMix64(seed: 99)
+        var generator = SplitMix64(seed: 99)
         let sealed = try SealedSecret.seal(Secret("randompass"), context: Self.context, key: key, using: &generator)
         #expect(sealed.text.hasPrefix("pgwarden:v1:\(key.id):"))
         #expect(!sealed.text.contains("randompass"))
@@ -120,7 +120,7 @@ struct SealedSecretTests {
 
     @Test func everyFlippedBitIsDetected() throws {
         let key = Self.key(3)
-        var generator = CryptoSplitMix64(seed: 5)
+        var generator = SplitMix64(seed: 5)
         let sealed = try SealedSecret.seal(Array("qliksense".utf8), context: Self.context, key: key, using: &generator)
         for index in sealed.payload.indices {
             for bit in 0..<8 {
@@ -133,7 +133,7 @@ struct SealedSecretTests {
     }
 
     @Test func roundTripsForRandomPlaintextsAndContexts() throws {
-        var generator = CryptoSplitMix64(seed: 0xC0FFEE)
+        var generator = SplitMix64(seed: 0xC0FFEE)
         let key = SealingKey.generate(using: &generator)
         for _ in 0..<300 {
             let plaintext = BinaryText.randomBytes(Int(generator.next(upperBound: UInt64(80))), using: &generator)

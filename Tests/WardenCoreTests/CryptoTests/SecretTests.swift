@@ -49,7 +49,7 @@ struct SecretTests {
         #expect(!dumped.contains("ONYbSJBXtKl6"))
         #expect(Mirror(reflecting: verifier).children.map(\.label) == ["iterations"])
 
-        var generator = CryptoSplitMix64(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let key = SealingKey.generate(using: &generator)
         #expect("\(key)" == "SealingKey(id: \(key.id))")
         var keyDump = ""

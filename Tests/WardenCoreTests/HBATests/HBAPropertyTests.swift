@@ -25,15 +25,15 @@ struct HBAPropertyTests {
         ].compactMap { $0 }
     }
 
-    static func pick<T>(_ values: [T], _ rng: inout HBASplitMix64) -> T {
+    static func pick<T>(_ values: [T], _ rng: inout SplitMix64) -> T {
         values[Int.random(in: 0..<values.count, using: &rng)]
     }
 
-    static func subset<T>(_ values: [T], _ rng: inout HBASplitMix64) -> [T] {
+    static func subset<T>(_ values: [T], _ rng: inout SplitMix64) -> [T] {
         (0..<Int.random(in: 1...2, using: &rng)).map { _ in pick(values, &rng) }
     }
 
-    static func method(for type: HBARule.ConnectionType, _ rng: inout HBASplitMix64) -> HBARule.Method {
+    static func method(for type: HBARule.ConnectionType, _ rng: inout SplitMix64) -> HBARule.Method {
         let methods = HBARule.Method.allCases.filter { method in
             switch method {
             case .peer: type == .local
@@ -45,7 +45,7 @@ struct HBAPropertyTests {
         return pick(methods, &rng)
     }
 
-    static func rule(_ rng: inout HBASplitMix64, decidable: Bool = false) -> HBARule {
+    static func rule(_ rng: inout SplitMix64, decidable: Bool = false) -> HBARule {
         // The analysis test wants overlapping records: fewer connection types there.
         let type = decidable ? pick([.host, .host, .hostssl, .hostnossl, .local], &rng) : pick(HBARule.ConnectionType.allCases, &rng)
         let databasePool = decidable ? databases.filter { if case .file = $0 { false } else { true } } : databases
@@ -76,7 +76,7 @@ struct HBAPropertyTests {
 
     /// The rule written with random blanks, comma spacing, an optional continuation and
     /// an optional trailing comment.
-    static func spelled(_ rule: HBARule, _ rng: inout HBASplitMix64) -> String {
+    static func spelled(_ rule: HBARule, _ rng: inout SplitMix64) -> String {
         var columns = rule.columns
         if Bool.random(using: &rng) {
             // Only the name lists: a comma inside an option's quoted value is part of the value.
@@ -101,7 +101,7 @@ struct HBAPropertyTests {
         var rules: [HBAFile.NumberedRule]
     }
 
-    static func file(_ rng: inout HBASplitMix64, decidable: Bool = false, maxLines: Int = 14) -> Generated {
+    static func file(_ rng: inout SplitMix64, decidable: Bool = false, maxLines: Int = 14) -> Generated {
         var text = Int.random(in: 0..<10, using: &rng) == 0 ? "\u{FEFF}" : ""
         var rules: [HBAFile.NumberedRule] = []
         var line = 1
@@ -130,7 +130,7 @@ struct HBAPropertyTests {
 
     @Test("generated files render back byte for byte and read as the rules they were made from")
     func roundTrip() throws {
-        var rng = HBASplitMix64(seed: 0x00DB_A5E5)
+        var rng = SplitMix64(seed: 0x00DB_A5E5)
         for _ in 0..<300 {
             let generated = Self.file(&rng)
             let file = try HBAFile(parsing: generated.text)
@@ -153,7 +153,7 @@ struct HBAPropertyTests {
 
     @Test("every edit changes only the bytes of its own line(s)")
     func editsAreLocal() throws {
-        var rng = HBASplitMix64(seed: 0x10CA_1)
+        var rng = SplitMix64(seed: 0x10CA_1)
         var edits = 0
         for _ in 0..<300 {
             let original = try HBAFile(parsing: Self.file(&rng).text)
@@ -206,7 +206,7 @@ struct HBAPropertyTests {
 
     static let clients = ["10.1.2.3", "10.200.0.1", "192.168.1.5", "192.169.1.5", "127.0.0.1", "::1", "::ffff:10.1.2.3", "fe80::1"]
 
-    static func attempt(_ rng: inout HBASplitMix64) -> HBAConnectionAttempt {
+    static func attempt(_ rng: inout SplitMix64) -> HBAConnectionAttempt {
         let transport = pick(HBATransport.allCases, &rng)
         let target: HBAConnectionAttempt.Target = Int.random(in: 0..<5, using: &rng) == 0
             ? .physicalReplication : .database(pick(["QSR", "all", "app_x", "u1", "g", "replication", "my db"], &rng))
@@ -222,7 +222,7 @@ struct HBAPropertyTests {
 
     @Test("no connection ever reaches a record the analysis calls unreachable, and disabling it changes no decision")
     func analysisIsSound() throws {
-        var rng = HBASplitMix64(seed: 0x5AD0)
+        var rng = SplitMix64(seed: 0x5AD0)
         let interfaces = [IPAddressRange(cidr: "10.1.2.3/16"), IPAddressRange(cidr: "::1/128")].compactMap { $0 }
         var unreachableSeen = 0
         for _ in 0..<250 {

@@ -57,7 +57,7 @@ struct IPAddressTests {
 
     @Test("random addresses print and parse back; range inclusion agrees with sampled members")
     func properties() throws {
-        var rng = HBASplitMix64(seed: 0x1BAD_DEED)
+        var rng = SplitMix64(seed: 0x1BAD_DEED)
         for _ in 0..<500 {
             let family: IPAddress.Family = Bool.random(using: &rng) ? .v4 : .v6
             // Bias towards zero bytes so `::` compression and mapped forms occur.

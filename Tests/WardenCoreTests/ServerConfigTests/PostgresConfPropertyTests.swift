@@ -15,12 +15,12 @@ struct PostgresConfPropertyTests {
         var expected: [String: String]
     }
 
-    static func randomString(_ rng: inout ServerConfigSplitMix64, maxLength: Int = 12) -> String {
+    static func randomString(_ rng: inout SplitMix64, maxLength: Int = 12) -> String {
         let length = Int.random(in: 0...maxLength, using: &rng)
         return (0..<length).map { _ in alphabet.randomElement(using: &rng) ?? "a" }.joined()
     }
 
-    static func spelledValue(_ rng: inout ServerConfigSplitMix64) -> (spelled: String, value: String) {
+    static func spelledValue(_ rng: inout SplitMix64) -> (spelled: String, value: String) {
         if Bool.random(using: &rng) {
             let value = bareValues.randomElement(using: &rng) ?? "on"
             return (value, value)
@@ -29,11 +29,11 @@ struct PostgresConfPropertyTests {
         return (PostgresConfQuoting.quoted(value), value)
     }
 
-    static func commentText(_ rng: inout ServerConfigSplitMix64) -> String {
+    static func commentText(_ rng: inout SplitMix64) -> String {
         randomString(&rng).filter { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }
     }
 
-    static func generate(_ rng: inout ServerConfigSplitMix64) -> Generated {
+    static func generate(_ rng: inout SplitMix64) -> Generated {
         var lines: [String] = []
         var expected: [String: String] = [:]
         for _ in 0..<Int.random(in: 0...25, using: &rng) {
@@ -69,7 +69,7 @@ struct PostgresConfPropertyTests {
 
     @Test("generated files render back byte for byte and set what they say")
     func roundTrip() throws {
-        var rng = ServerConfigSplitMix64(seed: 0x5EED_C0F1)
+        var rng = SplitMix64(seed: 0x5EED_C0F1)
         for _ in 0..<400 {
             let generated = Self.generate(&rng)
             let file = try PostgresConfFile(parsing: generated.text)
@@ -84,7 +84,7 @@ struct PostgresConfPropertyTests {
 
     @Test("set changes only the line in effect (or appends one) and reads back the value")
     func setIsLocal() throws {
-        var rng = ServerConfigSplitMix64(seed: 0xED17)
+        var rng = SplitMix64(seed: 0xED17)
         for _ in 0..<300 {
             let generated = Self.generate(&rng)
             var file = try PostgresConfFile(parsing: generated.text)
@@ -120,7 +120,7 @@ struct PostgresConfPropertyTests {
 
     @Test("remove only prefixes the lines that set the parameter")
     func removeIsLocal() throws {
-        var rng = ServerConfigSplitMix64(seed: 0x0DE1)
+        var rng = SplitMix64(seed: 0x0DE1)
         for _ in 0..<300 {
             let generated = Self.generate(&rng)
             var file = try PostgresConfFile(parsing: generated.text)
@@ -146,7 +146,7 @@ struct PostgresConfPropertyTests {
 
     @Test("quoted values read back as the same string")
     func quotingRoundTrip() throws {
-        var rng = ServerConfigSplitMix64(seed: 0x0017)
+        var rng = SplitMix64(seed: 0x0017)
         for _ in 0..<500 {
             let value = Self.randomString(&rng, maxLength: 30)
             let file = try PostgresConfFile(parsing: "x = " + PostgresConfQuoting.quoted(value) + "\n")

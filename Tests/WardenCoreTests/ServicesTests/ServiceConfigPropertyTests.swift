@@ -8,7 +8,7 @@ import Testing
 struct ServiceConfigPropertyTests {
     static let seeds: [UInt64] = [1, 2, 3, 42, 1_000_003]
 
-    static func randomValue(for field: ConnectionField, using generator: inout ConnectionStringSplitMix64) -> ConnectionValue? {
+    static func randomValue(for field: ConnectionField, using generator: inout SplitMix64) -> ConnectionValue? {
         let words = ["db", "pg", "node", "ÿ-host", "x.example.test"]
         switch field {
         case .host:
@@ -27,7 +27,7 @@ struct ServiceConfigPropertyTests {
 
     @Test("random edits read back; everything else stays", arguments: seeds)
     func editThenReread(seed: UInt64) throws {
-        var generator = ConnectionStringSplitMix64(seed: seed)
+        var generator = SplitMix64(seed: seed)
         for fixture in ServiceFixtures.all {
             var config = try ServiceConfig(text: fixture.text, profile: fixture.profile, file: fixture.file)
             for _ in 0..<6 {

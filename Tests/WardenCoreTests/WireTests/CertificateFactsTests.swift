@@ -146,7 +146,7 @@ struct CertificateFactsTests {
 
     @Test func truncatedCertificateIsAParseError() {
         let der = WireFixtures.rsaWithSANs
-        var rng = WireSplitMix64(seed: 99)
+        var rng = SplitMix64(seed: 99)
         for _ in 0..<200 {
             let cut = Int.random(in: 0..<der.count, using: &rng)
             #expect(throws: CoreError.self) { try CertificateFacts(der: Array(der[0..<cut])) }

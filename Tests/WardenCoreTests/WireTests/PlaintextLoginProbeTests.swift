@@ -87,7 +87,7 @@ struct PlaintextLoginProbeTests {
 
     /// However the network slices the server's bytes, the verdict is the same.
     @Test func fragmentationDoesNotChangeTheResult() throws {
-        var rng = WireSplitMix64(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let streams = [WireFixtures.trustLogin, WireFixtures.md5Request, WireFixtures.saslRequest,
                        WireFixtures.noHBAEntry, WireFixtures.unknownDatabase]
         for _ in 0..<300 {

@@ -53,7 +53,7 @@ struct TLS13CertificateDecryptionTests {
     @Test func wrongKeyShareIsACryptoError() throws {
         var flight = TLSServerFlight(wantsCertificate: true)
         try flight.receive(WireFixtures.tls13Flight)
-        var other = WireSplitMix64(seed: 5)
+        var other = SplitMix64(seed: 5)
         let stranger = try TLSClientHello(version: .tls13, cipherSuites: [0x1302], serverName: "localhost", using: &other)
         do {
             _ = try TLS13CertificateDecryption.certificates(hello: stranger, flight: flight)

@@ -90,15 +90,15 @@ struct TLSClientHelloTests {
     }
 
     @Test func seededHellosAreDeterministicAndFresh() throws {
-        var first = WireSplitMix64(seed: 1)
-        var again = WireSplitMix64(seed: 1)
+        var first = SplitMix64(seed: 1)
+        var again = SplitMix64(seed: 1)
         let a = try TLSClientHello(version: .tls13, cipherSuites: [0x1301], serverName: "h", using: &first)
         let b = try TLSClientHello(version: .tls13, cipherSuites: [0x1301], serverName: "h", using: &again)
         let c = try TLSClientHello(version: .tls13, cipherSuites: [0x1301], serverName: "h", using: &first)
         #expect(a == b)
         #expect(a.random != c.random)
         #expect(a.sessionID.count == 32)
-        var rng = WireSplitMix64(seed: 2)
+        var rng = SplitMix64(seed: 2)
         #expect(try TLSClientHello(version: .tls12, cipherSuites: [1], serverName: nil, using: &rng).keyShare == nil)
     }
 

@@ -151,7 +151,7 @@ struct TLSScanTests {
     /// Random servers: the scan must find exactly their versions and suites, in their
     /// order when they enforce it, within the hello budget.
     @Test func scanFindsWhatRandomServersAccept() async throws {
-        var rng = WireSplitMix64(seed: 2024)
+        var rng = SplitMix64(seed: 2024)
         let legacy = CipherSuiteCatalogue.legacy.map(\.code)
         let modern = CipherSuiteCatalogue.tls13.map(\.code)
         for _ in 0..<200 {

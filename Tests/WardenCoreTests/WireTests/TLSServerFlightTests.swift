@@ -114,7 +114,7 @@ struct TLSServerFlightTests {
     @Test func fragmentationProperty() throws {
         let handshake = Self.handshakeBytes(WireFixtures.tls12Flight)
         let expected = try Self.read(WireFixtures.tls12Flight)
-        var rng = WireSplitMix64(seed: 12)
+        var rng = SplitMix64(seed: 12)
         for _ in 0..<300 {
             let sizes = (0..<5).map { _ in Int.random(in: 1...400, using: &rng) }
             let stream = Self.records(handshake, sizes: sizes)

@@ -257,7 +257,7 @@ struct DotNetConfigFileTests {
 
     @Test("set then reparse returns exactly the value set, for random values and both quote characters")
     func setProperty() throws {
-        var random = XMLJSONSplitMix64(seed: 0x5EED)
+        var random = SplitMix64(seed: 0x5EED)
         let alphabet: [String] = ["a", "Z", "9", " ", ";", "=", "'", "\"", "&", "<", ">", "\t", "\n", "\r", "é", "😀", "&amp;", "]]>", "-->"]
         for round in 0..<300 {
             let quote = Bool.random(using: &random) ? "\"" : "'"

@@ -8,7 +8,7 @@ import Testing
 /// the one under test: indentation unit or one line, LF or CRLF, trailing commas, comments in
 /// every place trivia may go, colon spacing, escapes where none are needed, BOM.
 struct RandomJSONC {
-    var random: XMLJSONSplitMix64
+    var random: SplitMix64
 
     // MARK: Values
 
@@ -219,7 +219,7 @@ struct JSONCPropertyTests {
 
     /// A random tree, its text, and the generator to keep drawing from.
     static func sample(_ seed: UInt64) -> (tree: JSONCValue, text: String, random: RandomJSONC) {
-        var random = RandomJSONC(random: XMLJSONSplitMix64(seed: seed))
+        var random = RandomJSONC(random: SplitMix64(seed: seed))
         let tree = Int.random(in: 0..<8, using: &random.random) == 0 ? random.value(depth: 1) : random.object(depth: 0)
         let style = random.style()
         return (tree, random.document(tree, style: style), random)

@@ -1,6 +1,8 @@
-/// A tiny seeded generator (SplitMix64) so property tests over postgresql.conf files are
-/// reproducible: the same seed gives the same files.
-struct ServerConfigSplitMix64: RandomNumberGenerator {
+// MARK: - One seeded generator for every property test
+
+/// SplitMix64: tiny, fast, and the same sequence for the same seed on every machine, so a
+/// failing property case can be replayed from its seed.
+struct SplitMix64: RandomNumberGenerator {
     private var state: UInt64
 
     init(seed: UInt64) {
