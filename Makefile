@@ -21,7 +21,8 @@ test: deps
 demo: build
 	@bash scripts/demo.sh $(BIN) $(LAB)
 
-bench: deps
+bench:
+	@bash scripts/install-deps.sh bench
 	$(SWIFT) build -c release --product pgwarden-bench
 	.build/release/pgwarden-bench
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks for building, testing and the demo:
 # the PostgreSQL server (initdb, pg_ctl, postgres, pg_basebackup, pg_rewind).
+# `install-deps.sh bench` also installs sslscan, which `make bench` compares our probe with.
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 
@@ -15,8 +16,9 @@ need=()
 have_server || need+=(postgresql postgresql-contrib)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
-# For `make bench` only: the wire probe is compared with sslscan on the same server.
-command -v sslscan >/dev/null 2>&1 || need+=(sslscan)
+if [ "${1:-}" = "bench" ]; then
+  command -v sslscan >/dev/null 2>&1 || need+=(sslscan)
+fi
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
