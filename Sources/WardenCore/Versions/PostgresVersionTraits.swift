@@ -65,6 +65,4 @@ public struct PostgresVersionTraits: Sendable, Hashable {
     /// pg_hba_file_rules, from 16.
     public var hasHBAIncludes: Bool { major >= 16 }
     public var hasHBARuleNumber: Bool { major >= 16 }
-    /// pg_hba_file_rules exists from 10, so in every supported version.
-    public var hasHBAFileRulesView: Bool { true }
 }

@@ -13,12 +13,4 @@ public enum SettingsCollector {
         }
         return settings
     }
-
-    /// `server_version_num` as the version traits table wants it.
-    public static func versionTraits(_ session: PostgresSession) async throws -> PostgresVersionTraits {
-        guard let text = try await session.value("SELECT current_setting('server_version_num')"), let number = Int(text) else {
-            throw PostgresError(.server, "the server did not report server_version_num")
-        }
-        return try PostgresVersionTraits(serverVersionNum: number)
-    }
 }
