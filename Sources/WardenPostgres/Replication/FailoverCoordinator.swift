@@ -47,10 +47,8 @@ public struct FailoverCoordinator: Sendable {
         var phases: [Phase] = []
         var clock = ContinuousClock.now
         func phase(_ name: String) {
-            let now = ContinuousClock.now
-            let elapsed = now - clock
-            phases.append(Phase(name: name, milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15))
-            clock = now
+            phases.append(Phase(name: name, milliseconds: Self.milliseconds(since: clock)))
+            clock = ContinuousClock.now
         }
 
         progress("observe: every node's role and WAL position")
@@ -137,10 +135,8 @@ public struct FailoverCoordinator: Sendable {
         var phases: [Phase] = []
         var clock = ContinuousClock.now
         func phase(_ name: String) {
-            let now = ContinuousClock.now
-            let elapsed = now - clock
-            phases.append(Phase(name: name, milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15))
-            clock = now
+            phases.append(Phase(name: name, milliseconds: Self.milliseconds(since: clock)))
+            clock = ContinuousClock.now
         }
         guard let old = access.inventory.primary else {
             throw HostError(.verification, "the inventory names no primary", hint: "mark one database node role: primary")
