@@ -139,7 +139,7 @@ public struct ReplicaProvisioner: Sendable {
         if OSAccount.isRoot { try OSAccount.changeOwner(parent, to: osUser, recursive: false) }
         let connection = StandbyConnection(primaryHost: primary.host, primaryPort: primary.port, user: role,
                                            passfile: parent + "/replication.pgpass", applicationName: standby.name)
-        try writeOwnerOnly(connection.passfileLine(password: password), to: connection.passfile, owner: osUser)
+        try writeOwnerOnly(try connection.passfile(password: password), to: connection.passfile, owner: osUser)
         return Prepared(slot: slot, connection: connection, roleCreated: prepared.roleCreated, hbaLineAdded: prepared.hbaLineAdded)
     }
 
@@ -209,8 +209,8 @@ public struct ReplicaProvisioner: Sendable {
         let parent = (node.dataDirectory as NSString).deletingLastPathComponent
         let path = parent + "/.rewind-\(UInt32.random(in: 0...UInt32.max)).pgpass"
         let user = access.inventory.superuser
-        let line = StandbyConnection(primaryHost: primary.host, primaryPort: primary.port, user: user, passfile: path, applicationName: node.name)
-            .passfileLine(password: try access.password(for: user)).replacingOccurrences(of: ":replication:", with: ":*:")
+        let line = try StandbyConnection(primaryHost: primary.host, primaryPort: primary.port, user: user, passfile: path, applicationName: node.name)
+            .passfile(password: try access.password(for: user), database: .any)
         try writeOwnerOnly(line, to: path, owner: owner)
         return path
     }

@@ -21,12 +21,12 @@ struct StandbyConnection: Sendable {
             .joined(separator: " ")
     }
 
-    /// A pgpass line for this connection (`:` and `\` escaped).
-    func passfileLine(password: Secret) -> String {
-        func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ":", with: "\\:")
-        }
-        return [primaryHost, String(primaryPort), "replication", user, password.revealed].map(escape).joined(separator: ":") + "\n"
+    /// A pgpass file holding this connection's password for `database` (`replication` for
+    /// streaming, `*` for a superuser tool such as pg_rewind), escaped by ``PGPassFile``.
+    func passfile(password: Secret, database: PGPassFile.Field = .exactly("replication")) throws -> String {
+        var file = PGPassFile(parsing: "")
+        try file.append(host: .exactly(primaryHost), port: .exactly(String(primaryPort)), database: database, user: .exactly(user), password: password.revealed)
+        return file.render()
     }
 
     static func quote(_ value: String) -> String {
