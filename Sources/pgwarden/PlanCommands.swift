@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import WardenCore
 import WardenHost
 import WardenPostgres
@@ -10,12 +11,13 @@ struct PlanCommand: AsyncParsableCommand {
         commandName: "plan",
         abstract: "Show the ordered steps apply would take, with diffs (secrets redacted). Changes nothing.")
     @OptionGroup var inventoryOptions: InventoryOptions
+    @OptionGroup var scope: ScopeOptions
     @OptionGroup var output: FormatOptions
 
     func run() async throws {
         try await reportingErrors {
             let access = SiteAccess(inventory: try inventoryOptions.load())
-            let plan = try await SitePlanner.plan(access)
+            let plan = try await SitePlanner.plan(access, only: scope.scopes)
             if output.format == .json { try Console.json(plan); return }
             PlanPrinter.print(plan)
         }
@@ -27,6 +29,7 @@ struct ApplyCommand: AsyncParsableCommand {
         commandName: "apply",
         abstract: "Carry out the plan, verifying every step; roll back automatically when a step fails.")
     @OptionGroup var inventoryOptions: InventoryOptions
+    @OptionGroup var scope: ScopeOptions
     @OptionGroup var output: FormatOptions
 
     struct Report: Encodable {
@@ -41,7 +44,7 @@ struct ApplyCommand: AsyncParsableCommand {
         try await reportingErrors {
             let inventory = try inventoryOptions.load()
             let access = SiteAccess(inventory: inventory)
-            let plan = try await SitePlanner.plan(access)
+            let plan = try await SitePlanner.plan(access, only: scope.scopes)
             if plan.isEmpty {
                 if output.format == .json { try Console.json(Report(outcome: "nothing-to-do", applied: 0)) } else { Console.out("Nothing to do: the site matches its policy.") }
                 return
@@ -82,6 +85,33 @@ struct UndoCommand: AsyncParsableCommand {
                 Console.out("Nothing to undo.")
             }
         }
+    }
+}
+
+/// `--only SCOPE` (repeatable, or comma-separated): plan or apply part of the policy.
+struct ScopeOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Only this part of the policy: \(PlanScope.allCases.map(\.rawValue).joined(separator: ", ")). Repeat or separate with commas; default all, in that order.",
+        valueName: "scope"))
+    var only: [String] = []
+
+    func validate() throws {
+        _ = try parsedScopes()
+    }
+
+    /// nil when no `--only` was given (every scope).
+    var scopes: Set<PlanScope>? { try? parsedScopes() }
+
+    private func parsedScopes() throws -> Set<PlanScope>? {
+        guard !only.isEmpty else { return nil }
+        var scopes = Set<PlanScope>()
+        for name in only.flatMap({ $0.split(separator: ",") }) {
+            guard let scope = PlanScope(rawValue: name.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw ValidationError("unknown scope '\(name)'; scopes: \(PlanScope.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            scopes.insert(scope)
+        }
+        return scopes
     }
 }
 

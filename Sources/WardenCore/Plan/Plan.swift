@@ -55,6 +55,12 @@ public enum StepAction: Sendable, Hashable, Codable {
     /// `profile` names a built-in ``ServiceProfile``. Sealing is "seal the current value",
     /// done at apply time, so no password is ever part of a plan.
     case editServiceFile(service: String, file: String, profile: String, expectedSHA256: String, edits: [ServiceEdit])
+    /// Edits a node's pg_hba.conf (see ``HBAEdit``) and reloads. Refused at apply time when
+    /// the file's SHA-256 is not `expectedSHA256`, or when the edited bytes would not hash to
+    /// `resultSHA256` (what the plan showed); verified by waiting for the reload and reading
+    /// `pg_hba_file_rules` (no error rows, the server's rules are the file's); undone by
+    /// restoring the old bytes and reloading.
+    case editHBAFile(node: String, file: String, expectedSHA256: String, resultSHA256: String, edits: [HBAEdit])
 }
 
 // MARK: - What undo needs
@@ -69,4 +75,7 @@ public enum UndoRecord: Sendable, Hashable, Codable {
     /// state directory), with SHA-256 `previousSHA256`; the written bytes hash to
     /// `writtenSHA256`. The record holds hashes and paths only, never file contents.
     case serviceFile(file: String, backupPath: String, previousSHA256: String, writtenSHA256: String)
+    /// A node's pg_hba.conf was replaced (old bytes in `backupPath`, as for a service file);
+    /// undo restores them and reloads the node.
+    case hbaFile(node: String, file: String, backupPath: String, previousSHA256: String, writtenSHA256: String)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WardenCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -108,6 +109,45 @@ public enum AtomicFile {
         guard fchmod(fd, mode) == 0 else { throw HostError.posix("set the mode of", path, errno: errno) }
         try writeAll(fd, bytes, path: path)
         guard fsync(fd) == 0 else { throw HostError.posix("flush", path, errno: errno) }
+    }
+
+    /// Puts a file back to the bytes kept in `backupPath`: the one undo of every step that
+    /// replaced a file (service configs, pg_hba.conf, TLS files).
+    ///
+    /// Nothing happens when the file already holds its old bytes. It refuses to write over a
+    /// file that is neither what the step wrote (`writtenSHA256`) nor the old one (someone
+    /// edited it since), and a backup that is not the file the step replaced; after writing
+    /// it reads the file again to prove the old bytes are back.
+    public static func restore(_ path: String, from backupPath: String, previousSHA256: String, writtenSHA256: String) throws(HostError) {
+        let current = exists(path) ? FileDigest.sha256(try read(path)) : nil
+        if current == previousSHA256 { return }
+        guard current == writtenSHA256 else {
+            throw HostError(.verification, "\(path) changed after pgwarden wrote it; not restoring over someone else's edit",
+                            hint: "compare it with the backup \(backupPath) and restore by hand")
+        }
+        let old = try read(backupPath)
+        guard FileDigest.sha256(old) == previousSHA256 else {
+            throw HostError(.verification, "backup \(backupPath) is not the file pgwarden replaced (hash differs)",
+                            hint: "restore \(path) by hand from your own backups")
+        }
+        try write(old, to: path)
+        guard FileDigest.sha256(try read(path)) == previousSHA256 else {
+            throw HostError(.verification, "\(path) does not hold its old bytes after undo")
+        }
+    }
+
+    /// Where a step keeps the old bytes of a file it replaces: content-addressed under
+    /// `STATE_DIR/backups/KIND/`, owner-only, so the same old file is kept once.
+    public static func backupPath(stateDirectory: String, kind: String, sha256: String) -> String {
+        stateDirectory + "/backups/" + kind + "/" + sha256
+    }
+
+    /// Keeps `bytes` (the current content of a file about to be replaced, or left as it is)
+    /// at `backupPath`, unless a backup with that content-addressed name is already there.
+    public static func keepBackup(_ bytes: [UInt8], at backupPath: String) throws(HostError) {
+        guard !exists(backupPath) else { return }
+        try Directories.create((backupPath as NSString).deletingLastPathComponent, mode: 0o700)
+        try create(bytes, at: backupPath, mode: 0o600)
     }
 
     // MARK: Internals

@@ -43,9 +43,8 @@ public struct ServiceFileStep: StepPerformer {
         let backup = backupPath(for: oldHash)
         if new != old {
             try AtomicFile.write(new, to: file, backupPath: backup, beforeRename: beforeRename)
-        } else if !AtomicFile.exists(backup) {
-            try Directories.create((backup as NSString).deletingLastPathComponent, mode: 0o700)
-            try AtomicFile.create(old, at: backup, mode: 0o600)
+        } else {
+            try AtomicFile.keepBackup(old, at: backup)
         }
         return .serviceFile(file: file, backupPath: backup, previousSHA256: oldHash, writtenSHA256: FileDigest.sha256(new))
     }
@@ -64,27 +63,13 @@ public struct ServiceFileStep: StepPerformer {
 
     public func undo(_ step: PlannedStep, record: UndoRecord) async throws {
         guard case .serviceFile(let file, let backup, let previous, let written) = record else { return }
-        let current = AtomicFile.exists(file) ? FileDigest.sha256(try AtomicFile.read(file)) : nil
-        if current == previous { return }
-        guard current == written else {
-            throw HostError(.verification, "\(file) changed after pgwarden wrote it; not restoring over someone else's edit",
-                            hint: "compare it with the backup \(backup) and restore by hand")
-        }
-        let old = try AtomicFile.read(backup)
-        guard FileDigest.sha256(old) == previous else {
-            throw HostError(.verification, "backup \(backup) is not the file pgwarden replaced (hash differs)",
-                            hint: "restore \(file) by hand from your own backups")
-        }
-        try AtomicFile.write(old, to: file)
-        guard FileDigest.sha256(try AtomicFile.read(file)) == previous else {
-            throw HostError(.verification, "\(file) does not hold its old bytes after undo")
-        }
+        try AtomicFile.restore(file, from: backup, previousSHA256: previous, writtenSHA256: written)
     }
 
     // MARK: Helpers
 
     func backupPath(for hash: String) -> String {
-        stateDirectory + "/backups/services/" + hash
+        AtomicFile.backupPath(stateDirectory: stateDirectory, kind: "services", sha256: hash)
     }
 
     static func text(_ bytes: [UInt8], _ file: String) throws(HostError) -> String {

@@ -19,7 +19,27 @@ public struct PostgresSession: Sendable {
     private static let logger = Logger(label: "pgwarden.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// Connects, classifying failures (refused, timeout, bad password, no pg_hba entry, TLS).
+    ///
+    /// PostgresNIO sends the password to SCRAM as it is, without SASLprep, which PostgreSQL
+    /// applied when the verifier was made (libpq does it too). So when SASLprep changes the
+    /// password, the prepared form is tried first and the raw form after a password
+    /// failure: md5 verifiers hash the raw bytes, and so does a server that found the
+    /// password not preparable.
     public static func connect(_ target: ConnectionTarget) async throws(PostgresError) -> PostgresSession {
+        guard let password = target.password,
+              let prepared = String(validating: SASLprep.normalizedPassword(password), as: UTF8.self),
+              prepared != password.revealed
+        else { return try await connectOnce(target) }
+        var preparedTarget = target
+        preparedTarget.password = Secret(prepared)
+        do {
+            return try await connectOnce(preparedTarget)
+        } catch where error.kind == .badPassword {
+            return try await connectOnce(target)
+        }
+    }
+
+    private static func connectOnce(_ target: ConnectionTarget) async throws(PostgresError) -> PostgresSession {
         var configuration = PostgresConnection.Configuration(
             host: target.host, port: target.port, username: target.user,
             password: target.password?.revealed, database: target.database,

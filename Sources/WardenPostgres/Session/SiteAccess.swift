@@ -37,6 +37,28 @@ public struct SiteAccess: Sendable {
         return ConnectionTarget(host: node.host, port: node.port, user: user, password: try password(for: user), database: database, sslMode: sslMode)
     }
 
+    /// Reloads `node`'s configuration files and waits until a new session sees the reload
+    /// (`pg_conf_load_time()` moved), so whatever is checked next runs under the new rules.
+    /// `pg_reload_conf()` only signals the postmaster; without the wait a check could still
+    /// meet the old pg_hba.conf or settings.
+    public func reload(_ node: DatabaseNode, timeoutSeconds: Double = 10) async throws {
+        let before = try await withSuperuser(on: node) { session in
+            let loaded = try await session.value("SELECT pg_conf_load_time()::text")
+            try await session.execute("SELECT pg_reload_conf()")
+            return loaded
+        }
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeoutSeconds * 1000))
+        while true {
+            let now = try await withSuperuser(on: node) { session in try await session.value("SELECT pg_conf_load_time()::text") }
+            if now != before { return }
+            guard ContinuousClock.now < deadline else {
+                throw HostError(.verification, "\(node.name) did not reload its configuration within \(Int(timeoutSeconds)) s",
+                                hint: "check the server log of \(node.name)")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Runs `body` in a superuser session to `node`.
     public func withSuperuser<T: Sendable>(on node: DatabaseNode, _ body: (PostgresSession) async throws -> T) async throws -> T {
         try await PostgresSession.with(try target(node: node), body)

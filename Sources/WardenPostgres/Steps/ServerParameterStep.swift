@@ -4,8 +4,8 @@ import WardenHost
 // MARK: - ALTER SYSTEM, verified and undoable
 
 /// Applies ``StepAction/setServerParameter(node:name:value:)``: `ALTER SYSTEM SET` and a
-/// reload; verifies with `SHOW` in a fresh session (reload is asynchronous, and the
-/// applying session may not have seen it yet); undoes by restoring postgresql.auto.conf's
+/// reload (``SiteAccess/reload(_:timeoutSeconds:)`` waits until new sessions see it);
+/// verifies with `pg_settings` in a fresh session; undoes by restoring postgresql.auto.conf's
 /// previous entry, or `ALTER SYSTEM RESET` when there was none.
 struct ServerParameterStep: Sendable {
     let access: SiteAccess
@@ -14,14 +14,15 @@ struct ServerParameterStep: Sendable {
 
     func apply(node nodeName: String, name: String, value: String) async throws -> UndoRecord {
         let node = try access.node(nodeName)
-        return try await access.withSuperuser(on: node) { session in
+        let previous = try await access.withSuperuser(on: node) { session in
             let previous = try await session.value(
                 "SELECT setting FROM pg_file_settings WHERE name = $1 AND sourcefile LIKE '%postgresql.auto.conf' ORDER BY seqno DESC LIMIT 1",
                 [name])
             try await session.execute("ALTER SYSTEM SET \(try SQLQuote.identifier(name)) = \(try SQLQuote.literal(value))")
-            try await session.execute("SELECT pg_reload_conf()")
-            return .serverParameter(node: nodeName, name: name, previousAutoConfValue: previous)
+            return previous
         }
+        try await access.reload(node)
+        return .serverParameter(node: nodeName, name: name, previousAutoConfValue: previous)
     }
 
     func verify(node nodeName: String, name: String, value: String) async throws {
@@ -40,7 +41,6 @@ struct ServerParameterStep: Sendable {
             } else {
                 try await session.execute("ALTER SYSTEM RESET \(try SQLQuote.identifier(name))")
             }
-            try await session.execute("SELECT pg_reload_conf()")
             if let previous { return previous }
             // With no auto.conf entry the value falls back to postgresql.conf or the default.
             if let fromFile = try await session.value(
@@ -50,6 +50,7 @@ struct ServerParameterStep: Sendable {
             }
             return try await session.value("SELECT boot_val FROM pg_settings WHERE name = $1", [name])
         }
+        try await access.reload(node)
         if let expected {
             try await waitUntil(node: node, name: name) { $0.matches(expected) } orFail: { current in
                 "\(nodeName): \(name) is \(current) after undo, expected \(expected)"

@@ -8,10 +8,12 @@ import WardenCore
 /// are made in WardenCore (``ServerSettingsPlanner`` and, as they land, the auth, TLS,
 /// services and replication planners).
 public enum SitePlanner {
-    public static func plan(_ access: SiteAccess) async throws -> Plan {
+    /// The plan for `scopes` (every scope when nil), in the no-lockout order of ``PlanScope``.
+    public static func plan(_ access: SiteAccess, only scopes: Set<PlanScope>? = nil) async throws -> Plan {
         var steps: [PlannedStep] = []
         var notes: [String] = []
-        if let primary = access.inventory.primary, !access.inventory.policy.serverSettings.isEmpty {
+        let scopes = scopes ?? Set(PlanScope.allCases)
+        if scopes.contains(.settings), let primary = access.inventory.primary, !access.inventory.policy.serverSettings.isEmpty {
             let current = try await access.withSuperuser(on: primary) { session in
                 try await SettingsCollector.collect(session)
             }

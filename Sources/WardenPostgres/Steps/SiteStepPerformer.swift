@@ -7,10 +7,12 @@ import WardenHost
 public struct SiteStepPerformer: StepPerformer {
     private let serverParameters: ServerParameterStep
     private let serviceFiles: ServiceFileStep
+    private let hbaFiles: HBAFileStep
 
     public init(access: SiteAccess, keyFile: SealingKeyFile? = nil) {
         self.serverParameters = ServerParameterStep(access: access)
         self.serviceFiles = ServiceFileStep(stateDirectory: access.inventory.stateDirectory, keyFile: keyFile)
+        self.hbaFiles = HBAFileStep(access: access)
     }
 
     public func apply(_ step: PlannedStep) async throws -> UndoRecord {
@@ -19,6 +21,8 @@ public struct SiteStepPerformer: StepPerformer {
             try await serverParameters.apply(node: node, name: name, value: value)
         case .editServiceFile:
             try await serviceFiles.apply(step)
+        case .editHBAFile:
+            try await hbaFiles.apply(step)
         }
     }
 
@@ -28,6 +32,8 @@ public struct SiteStepPerformer: StepPerformer {
             try await serverParameters.verify(node: node, name: name, value: value)
         case .editServiceFile:
             try await serviceFiles.verify(step)
+        case .editHBAFile:
+            try await hbaFiles.verify(step)
         }
     }
 
@@ -37,6 +43,8 @@ public struct SiteStepPerformer: StepPerformer {
             try await serverParameters.undo(record)
         case .serviceFile:
             try await serviceFiles.undo(step, record: record)
+        case .hbaFile:
+            try await hbaFiles.undo(record)
         }
     }
 }
