@@ -63,10 +63,20 @@ public struct ServiceConnectionFact: Sendable, Hashable, Codable {
     public var password: ConfigPasswordFact
     /// Where the entry (or its password) is in the file.
     public var location: FileLocation
+    /// Ports written with a host of a multi-host list (`db1:5433,db2:5434`), by host; the
+    /// other hosts use `port`.
+    public var hostPorts: [String: Int]
+    /// The CA file the service trusts for verify-ca/verify-full, as written (a Windows path
+    /// on the reference deployment).
+    public var rootCertificate: String?
+    /// `rootCertificate` resolved on this machine (relative paths against the config's
+    /// folder), when it is readable here; nil otherwise. Set by the file collector.
+    public var rootCertificateFile: String?
 
     public init(
         entry: String, hosts: [String], port: Int?, database: String?, user: String?, sslMode: SSLMode?,
-        sslSetting: String? = nil, tlsProtocol: String? = nil, password: ConfigPasswordFact, location: FileLocation
+        sslSetting: String? = nil, tlsProtocol: String? = nil, password: ConfigPasswordFact, location: FileLocation,
+        hostPorts: [String: Int] = [:], rootCertificate: String? = nil, rootCertificateFile: String? = nil
     ) {
         self.entry = entry
         self.hosts = hosts
@@ -78,6 +88,15 @@ public struct ServiceConnectionFact: Sendable, Hashable, Codable {
         self.tlsProtocol = tlsProtocol
         self.password = password
         self.location = location
+        self.hostPorts = hostPorts
+        self.rootCertificate = rootCertificate
+        self.rootCertificateFile = rootCertificateFile
+    }
+
+    /// The port the connection uses for `host` (its own, else the connection's, else
+    /// PostgreSQL's 5432).
+    public func port(for host: String) -> Int {
+        hostPorts[host] ?? port ?? 5432
     }
 }
 

@@ -61,4 +61,29 @@ public struct ConnectionSettings: Sendable, Hashable {
         case (false, false): return false
         }
     }
+
+    /// The libpq sslmode the driver ends up with, for an audit to judge: an on/off switch
+    /// that is off — or absent, since the services bind it to a boolean that defaults to
+    /// false — means no TLS; otherwise the mode word; a switch alone that is on means
+    /// `require`; a file that says nothing gets the driver's default. Nil for node.js TLS
+    /// options, which are not a database connection.
+    public var effectiveSSLMode: SSLMode? {
+        if supportedFields.contains(.sslEnabled), sslEnabled != true { return .disable }
+        if let sslMode { return sslMode }
+        if sslEnabled == true { return .require }
+        return driver.defaultSSLMode
+    }
+}
+
+extension ServiceDriver {
+    /// What the driver does when a connection says nothing about TLS: Devart dotConnect and
+    /// node-postgres connect without TLS, Npgsql and libpq `prefer` it. Nil for node.js TLS
+    /// options (not a database client).
+    public var defaultSSLMode: SSLMode? {
+        switch self {
+        case .devart, .nodePostgres: .disable
+        case .npgsql, .libpq: .prefer
+        case .nodeTLS: nil
+        }
+    }
 }

@@ -29,7 +29,22 @@ public enum FileFactsCollector {
                 name: spec.name, node: spec.node, profile: spec.profile.name, driver: spec.profile.driver, file: shown,
                 problem: FileProblem(location: FileLocation(file: shown), message: error.message))
         }
-        return ServiceConfigReader.read(text, spec: spec, displayPath: shown)
+        var facts = ServiceConfigReader.read(text, spec: spec, displayPath: shown)
+        let folder = (spec.file as NSString).deletingLastPathComponent
+        for index in facts.connections.indices {
+            facts.connections[index].rootCertificateFile = facts.connections[index].rootCertificate.flatMap { readableFile($0, relativeTo: folder) }
+        }
+        return facts
+    }
+
+    /// `path` as this machine would open it (relative to `folder` unless absolute), when it
+    /// is a file we can read; nil for Windows paths (`C:\…`) and anything unreadable.
+    static func readableFile(_ path: String, relativeTo folder: String) -> String? {
+        guard !path.isEmpty, !path.contains("\\"), !(path.count > 1 && path.dropFirst().first == ":") else { return nil }
+        let resolved = path.hasPrefix("/") ? path : folder + "/" + path
+        var info = stat()
+        guard stat(resolved, &info) == 0, info.st_mode & S_IFMT == S_IFREG, access(resolved, R_OK) == 0 else { return nil }
+        return resolved
     }
 
     /// Facts for every stored-password file in `inventory` (passwords are never kept).

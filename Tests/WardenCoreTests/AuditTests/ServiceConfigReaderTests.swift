@@ -24,6 +24,52 @@ struct ServiceConfigReaderTests {
         let qsmq = facts.connections[1]
         #expect(qsmq.sslMode == .verifyFull && qsmq.tlsProtocol == "1.2" && qsmq.password == .windowsDPAPI)
         #expect(qsmq.hosts == ["db.example.com"] && qsmq.port == 4432)
+        // Evidence spells the setting as the file does, or says what the driver does without it.
+        #expect(qsmq.sslSetting == "Ssl Mode=VerifyFull")
+        #expect(qsr.sslSetting == "no Ssl Mode (sslmode disable when absent)")
+    }
+
+    @Test("multi-host ports, root certificates and positions come through the facade")
+    func facadeDetails() throws {
+        let broker = ServiceConfigReader.read(
+            "{\n  \"Postgres\": {\n    \"Host\": \"db1:5433,db2\",\n    \"Port\": 4432,\n    \"Password\": \"x\",\n"
+                + "    \"Security\": {\"Enable\": true, \"Mode\": \"verify-full\", \"RootCertificate\": \"pki/root.pem\"}\n  }\n}\n",
+            spec: Self.spec(.nlBroker), displayPath: "b.json")
+        let connection = try #require(broker.connections.first)
+        #expect(connection.hosts == ["db1", "db2"] && connection.hostPorts == ["db1": 5433])
+        #expect(connection.port(for: "db1") == 5433 && connection.port(for: "db2") == 4432)
+        #expect(connection.rootCertificate == "pki/root.pem" && connection.rootCertificateFile == nil)
+        #expect(connection.sslSetting == "Security.Enable: true, Security.Mode: verify-full")
+        #expect(connection.location == FileLocation(file: "b.json", line: 5, column: 17))  // the password's value
+    }
+
+    @Test("the effective SSL mode: a switch that is off or absent means no TLS; a file that says nothing gets the driver's default")
+    func effectiveModes() throws {
+        func mode(_ profile: ServiceProfile, _ text: String) throws -> SSLMode? {
+            try ServiceConfig(text: text, profile: profile).allSettings().first?.effectiveSSLMode
+        }
+        #expect(try mode(.nlBroker, #"{"Postgres": {"Security": {"Mode": "require"}}}"#) == .disable)
+        #expect(try mode(.nlBroker, #"{"Postgres": {"Security": {"Enable": true, "Mode": "verify-ca"}}}"#) == .verifyCA)
+        #expect(try mode(.mobilityRegistrar, #"{"Postgres": {"Host": "db"}}"#) == .disable)
+        #expect(try mode(.mobilityRegistrar, #"{"Postgres": {"SSL": 1}}"#) == .require)
+        #expect(try mode(.libpqFile, "host=db") == .prefer)
+        #expect(try mode(.repository, "<configuration><connectionStrings><add name=\"QSR\" connectionString=\"Host=db\" /></connectionStrings></configuration>") == .disable)
+        #expect(ServiceDriver.nodeTLS.defaultSSLMode == nil && ServiceDriver.npgsql.defaultSSLMode == .prefer)
+    }
+
+    @Test("where a setting is written and how the file spells it")
+    func positionsAndSpellings() throws {
+        let xml = "<configuration>\n  <connectionStrings>\n    <add name=\"QSR\" connectionString=\"Host=db;ssl mode=Require\" />\n  </connectionStrings>\n</configuration>\n"
+        let repository = try ServiceConfig(text: xml, profile: .repository)
+        #expect(try repository.spelling(of: .sslMode, in: "QSR") == "ssl mode")
+        #expect(try repository.spelling(of: .rootCertificate, in: "QSR") == "SSL CA Cert")
+        #expect(try repository.spelling(of: .sslEnabled, in: "QSR") == nil)
+        #expect(try repository.position(of: .sslMode, in: "QSR") == TextPosition(line: 3, column: 5))
+        let ini = try ServiceConfig(text: "[a.Parameters]\n--mode=x\n--ssl=1\n\n[b.parameters]\n", profile: .serviceDispatcher)
+        #expect(try ini.position(of: .tlsOptions, in: "a") == TextPosition(line: 3, column: 1))
+        #expect(try ini.position(of: .tlsOptions, in: "b") == TextPosition(line: 5, column: 1))
+        #expect(try ini.spelling(of: nil, in: "a") == "a.Parameters" && ini.spelling(of: .tlsOptions, in: "a") == "--ssl")
+        #expect(throws: CoreError.self) { try ini.position(in: "nope") }
     }
 
     @Test("appsettings.json: SSL switches in each shape")
@@ -82,6 +128,6 @@ struct ServiceConfigReaderTests {
         ("Disable", .disable), ("Prefer", .prefer), ("no-verify", .require),
     ])
     func spellings(text: String, mode: SSLMode) {
-        #expect(ServiceConfigReader.sslMode(text) == mode)
+        #expect(DriverSpelling.sslMode(text) == mode)
     }
 }
