@@ -12,6 +12,9 @@ struct AuditCommand: AsyncParsableCommand {
         commandName: "audit",
         abstract: "Read-only findings from the database, the files and the wire. Changes nothing.",
         discussion: """
+        On a node that speaks TLS it also makes verify-full as every service would: to the node's
+        address, with the service's host name as server name, trusting the service's own root
+        certificate (else the server's ssl_ca_file), then a login as the service's role (TLS-019).
         Exit codes: 0 no finding at or above --fail-on (default: never fail on findings),
         1 a finding at or above it, 2 bad input (inventory, unknown rule ID).
         Examples:
@@ -32,7 +35,7 @@ struct AuditCommand: AsyncParsableCommand {
     var failOn: Severity?
     @Option(name: .long, help: ArgumentHelp("Print a rule's rationale and fix, then exit.", valueName: "id"))
     var explain: String?
-    @Flag(name: .customLong("no-tls-scan"), help: "Skip the cipher-suite scan (SSLRequest and plaintext logins are still probed).")
+    @Flag(name: .customLong("no-tls-scan"), help: "Skip the cipher-suite scan and the certificate and verify-full checks (SSLRequest and plaintext logins are still probed).")
     var noTLSScan = false
 
     func run() async throws {

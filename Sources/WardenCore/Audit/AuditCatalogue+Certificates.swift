@@ -83,6 +83,25 @@ extension AuditCatalogue {
                 node.wire?.tls?.certificateProblem.map { rule.finding(nodeSubject(node), "\(node.address): \($0)") }
             }
         },
+        AuditRule(
+            id: "TLS-019", title: "verify-full fails for a host name a service uses", severity: .high,
+            fix: "Issue the server certificate from the CA the services trust, with a DNS subjectAltName for every host name they use; give each service that CA (root.pem) as its root certificate.",
+            command: "pgwarden tls issue", references: [Reference.traffic, Reference.dispatcher],
+            rationale: "Checked the way the service itself would connect: to the node's address with the service's host name as TLS server name (SNI and host-name check), full verification against the CA the service trusts (its own root certificate when readable here, else the server's ssl_ca_file), then a login as its role. pgwarden's own RFC 6125 check of the presented chain is added, because NIOSSL accepts a certificate whose IP address SAN matches the address it connected to even when the name does not. A service already on verify-full fails today (high); one on require cannot move to verify-full until this passes (medium)."
+        ) { facts, rule in
+            var findings: [Finding] = []
+            for node in facts.nodes {
+                for check in node.wire?.tls?.hostChecks ?? [] {
+                    for result in check.verifyFull where result.outcome == .failed {
+                        let services = result.services.joined(separator: ", ")
+                        let trust = result.trustRoot.map { ", trusting \($0)" } ?? ""
+                        let evidence = "verify-full to \(node.address) as host '\(check.host)' (used by \(services)) fails: \(result.reason ?? "no reason given")\(trust)"
+                        findings.append(rule.finding(nodeSubject(node), evidence, severity: result.verifying ? .high : .medium))
+                    }
+                }
+            }
+            return findings
+        },
     ]
 
     /// One finding per node whose leaf certificate `describe` reports.

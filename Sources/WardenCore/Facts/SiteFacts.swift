@@ -48,12 +48,6 @@ public struct SiteFacts: Sendable, Hashable, Codable {
         let users = [superuser] + services.flatMap { $0.connections.compactMap(\.user) } + [replicationRole]
         return users.filter { !$0.isEmpty && seen.insert($0).inserted }
     }
-
-    /// Every host name a service config uses to reach the database, without repeats.
-    public var serviceHostNames: [String] {
-        var seen = Set<String>()
-        return services.flatMap { $0.connections.flatMap(\.hosts) }.filter { seen.insert($0.lowercased()).inserted }
-    }
 }
 
 /// The parts of the inventory's policy that rules compare against.

@@ -114,7 +114,7 @@ public struct TLSFacts: Sendable, Hashable, Codable {
     public var certificates: [CertificateFact]
     /// Why the chain could not be read, if it could not.
     public var certificateProblem: String?
-    /// Every host name a service config uses, checked against the leaf.
+    /// Every host name a service config uses to reach the node, checked against the leaf.
     public var hostChecks: [HostCheckFact]
     public var helloCount: Int
     public var anomalies: [String]
@@ -255,19 +255,24 @@ public struct CertificateFact: Sendable, Hashable, Codable {
     }
 }
 
-/// Whether the certificate names a host a service connects to.
+/// Whether the certificate names a host a service uses to reach the node, and whether
+/// verify-full to it works.
 public struct HostCheckFact: Sendable, Hashable, Codable {
     public var host: String
     public var matches: Bool
     /// `dnsSubjectAltName`, `ipSubjectAltName` or `commonNameFallback`.
     public var rule: String
     public var matchedName: String?
+    /// verify-full made from here as the services using this host name would make it (one
+    /// per CA file and role they use); empty when not attempted (no TLS, no chain).
+    public var verifyFull: [VerifyFullFact]
 
-    public init(host: String, matches: Bool, rule: String, matchedName: String? = nil) {
+    public init(host: String, matches: Bool, rule: String, matchedName: String? = nil, verifyFull: [VerifyFullFact] = []) {
         self.host = host
         self.matches = matches
         self.rule = rule
         self.matchedName = matchedName
+        self.verifyFull = verifyFull
     }
 
     public init(host: String, match: CertificateHostMatch) {

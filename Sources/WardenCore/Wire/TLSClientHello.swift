@@ -158,8 +158,9 @@ public struct TLSClientHello: Sendable, Hashable {
 
     // MARK: Helpers
 
-    /// The SNI value for a host, or nil for an IP literal or empty name.
-    static func sniName(_ host: String) -> String? {
+    /// The SNI value for a host, or nil for an IP literal or empty name (RFC 6066 allows
+    /// only DNS names; libpq and NIOSSL send none for an address). Shared with the sessions.
+    public static func sniName(_ host: String) -> String? {
         var name = host
         if name.hasSuffix(".") { name.removeLast() }
         if name.isEmpty || name.contains(":") || IPAddressText.ipv4Bytes(name) != nil { return nil }

@@ -6,10 +6,12 @@ import WardenHost
 
 /// Collects ``NodeFacts`` for one node: a session (read-only transaction) for settings,
 /// roles, pg_hba rules and sessions; the file system for key and certificate modes; the
-/// wire probe for SSLRequest, plaintext logins and the TLS scan.
+/// wire probe for SSLRequest, plaintext logins and the TLS scan; and, when the server
+/// speaks TLS, verify-full as each service would make it (``VerifyFullCheck``).
 ///
 /// Nothing here writes: the transaction is `READ ONLY` and rolled back, the catalogs are
-/// only read, and the probe never completes a login or a TLS handshake. What cannot be read
+/// only read, the probe never completes a login or a TLS handshake, and the verify-full
+/// check's login creates nothing. What cannot be read
 /// for lack of privilege is checked *before* it is queried (so no error aborts the
 /// transaction) and recorded in `unseen`.
 public struct NodeFactsCollector: Sendable {
@@ -36,13 +38,17 @@ public struct NodeFactsCollector: Sendable {
     // MARK: Collect
 
     /// Everything about `node`; `roles` are probed for plaintext login (each with the
-    /// database it uses), `hostNames` checked against the certificate.
-    public func collect(_ node: DatabaseNode, roles: [(user: String, database: String)], hostNames: [String]) async -> NodeFacts {
+    /// database it uses); the host names of `hostUses` are checked against the certificate
+    /// and with verify-full.
+    public func collect(_ node: DatabaseNode, roles: [(user: String, database: String)], hostUses: [ServiceHostUse]) async -> NodeFacts {
         var facts = NodeFacts(name: node.name, host: node.host, port: node.port, inventoryRole: node.role.rawValue, reachability: .unreachable(reason: "not tried"))
         await collectFromSession(node, into: &facts)
         collectServerFiles(node, into: &facts)
         // Whatever happened to the session, the wire is probed: it may still answer.
-        facts.wire = await collectWire(node, roles: roles, hostNames: hostNames)
+        facts.wire = await collectWire(node, roles: roles, hostNames: hostUses.hostNames)
+        if facts.wire?.tls != nil, !hostUses.isEmpty {
+            await checkVerifyFull(node, uses: hostUses, into: &facts)
+        }
         return facts
     }
 
@@ -180,6 +186,48 @@ public struct NodeFactsCollector: Sendable {
             let fact = FileFactsCollector.fileFact(purpose: purpose, path: path)
             if fact.exists || facts.setting("ssl") == "on" { facts.serverFiles.append(fact) }
         }
+    }
+
+    // MARK: verify-full
+
+    /// Runs the verify-full checks for `uses` and files each result under its host check;
+    /// a check that cannot be made is recorded as unseen.
+    func checkVerifyFull(_ node: DatabaseNode, uses: [ServiceHostUse], into facts: inout NodeFacts) async {
+        let requests = VerifyFullRequest.plan(uses, serverCA: serverCAFile(node, facts: facts))
+        let check = VerifyFullCheck(access: access, timeoutSeconds: Double(probeTimeout.components.seconds) + 1)
+        let handshakes = await withTaskGroup(of: (Int, VerifyFullHandshake?).self) { group in
+            for (index, request) in requests.enumerated() {
+                group.addTask {
+                    guard request.trustRoot != nil else { return (index, nil) }
+                    return (index, await check.run(request, on: node))
+                }
+            }
+            var results: [VerifyFullHandshake?] = Array(repeating: nil, count: requests.count)
+            for await (index, handshake) in group { results[index] = handshake }
+            return results
+        }
+        guard var tls = facts.wire?.tls else { return }
+        for (request, handshake) in zip(requests, handshakes) {
+            guard let index = tls.hostChecks.firstIndex(where: { $0.host.lowercased() == request.hostName.lowercased() }) else { continue }
+            let fact = VerifyFullFact(request: request, handshake: handshake, nameCheck: tls.hostChecks[index])
+            tls.hostChecks[index].verifyFull.append(fact)
+            if fact.outcome == .notChecked {
+                facts.unseen.append("verify-full for host '\(request.hostName)' (\(request.services.joined(separator: ", "))): \(fact.reason ?? "not checked")")
+            }
+        }
+        facts.wire?.tls = tls
+    }
+
+    /// The server's `ssl_ca_file`, resolved against the data directory, when this machine
+    /// can read it (`access: local`).
+    func serverCAFile(_ node: DatabaseNode, facts: NodeFacts) -> VerifyFullRequest.ServerCAFile {
+        guard node.access == .local else { return .unavailable("the server's ssl_ca_file is on another machine (access is not local)") }
+        guard let setting = facts.setting("ssl_ca_file") else { return .unavailable("the server's ssl_ca_file could not be read (no session)") }
+        guard !setting.isEmpty else { return .unavailable("the server has no ssl_ca_file") }
+        let dataDirectory = facts.setting("data_directory") ?? node.dataDirectory
+        let path = setting.hasPrefix("/") ? setting : dataDirectory + "/" + setting
+        guard (try? AtomicFile.read(path)) != nil else { return .unavailable("the server's ssl_ca_file \(path) is not readable here") }
+        return .readable(path: path)
     }
 
     // MARK: Wire

@@ -29,12 +29,14 @@ public struct SiteFactsCollector: Sendable {
         facts.storedPasswordFiles = FileFactsCollector.storedPasswordFiles(of: inventory)
 
         let roles = Self.probeRoles(facts)
-        let hostNames = facts.serviceHostNames
+        let services = facts.services
+        let nodeHosts = inventory.databaseNodes.map(\.host)
         let collector = nodes
         progress("examining \(inventory.databaseNodes.count) database node(s): settings, roles, pg_hba, sessions, wire")
         facts.nodes = await withTaskGroup(of: (Int, NodeFacts).self) { group in
             for (index, node) in inventory.databaseNodes.enumerated() {
-                group.addTask { (index, await collector.collect(node, roles: roles, hostNames: hostNames)) }
+                let uses = ServiceHostUse.uses(reaching: node.host, port: node.port, nodeHosts: nodeHosts, services: services)
+                group.addTask { (index, await collector.collect(node, roles: roles, hostUses: uses)) }
             }
             var collected: [(Int, NodeFacts)] = []
             for await result in group { collected.append(result) }

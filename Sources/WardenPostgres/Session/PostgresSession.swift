@@ -41,12 +41,15 @@ public struct PostgresSession: Sendable {
 
     private static func connectOnce(_ target: ConnectionTarget) async throws(PostgresError) -> PostgresSession {
         var configuration = PostgresConnection.Configuration(
-            host: target.host, port: target.port, username: target.user,
+            host: try connectHost(target), port: target.port, username: target.user,
             password: target.password?.revealed, database: target.database,
             tls: try tlsConfiguration(for: target)
         )
         configuration.options.connectTimeout = .milliseconds(Int64(target.connectTimeout * 1000))
-        if target.sslMode == .verifyFull { configuration.options.tlsServerName = target.host }
+        // SNI and the host-name check use the TLS name; an IP address is never sent as SNI
+        // (NIOSSL would throw), and without a name NIOSSL's verify-full matches the
+        // certificate's IP SANs against the address it connected to.
+        configuration.options.tlsServerName = TLSClientHello.sniName(target.tlsName)
         do {
             let connection = try await PostgresConnection.connect(
                 configuration: configuration, id: Int.random(in: 1...Int.max), logger: logger)
@@ -54,6 +57,17 @@ public struct PostgresSession: Sendable {
         } catch {
             throw classify(error, target: target)
         }
+    }
+
+    /// The address to dial: `host`. A server name that is an IP address goes with an IP
+    /// host only — PostgresNIO would send a host *name* as SNI and check the certificate
+    /// against it, not against the address the caller named.
+    private static func connectHost(_ target: ConnectionTarget) throws(PostgresError) -> String {
+        if target.serverName != nil, TLSClientHello.sniName(target.tlsName) == nil, TLSClientHello.sniName(target.host) != nil {
+            throw PostgresError(.tls, "server name \(target.tlsName) is an IP address but the host \(target.host) is a name",
+                                hint: "connect to the address \(target.tlsName) itself")
+        }
+        return target.host
     }
 
     /// Runs `body` with a session that is always closed afterwards.
@@ -114,7 +128,7 @@ public struct PostgresSession: Sendable {
             tls.certificateVerification = .none
         case .verifyCA, .verifyFull:
             guard let path = target.rootCertificatePath else {
-                throw PostgresError(.tls, "sslmode=\(target.sslMode.rawValue) needs a root certificate", hint: "give the CA certificate (root.pem) for \(target.host)")
+                throw PostgresError(.tls, "sslmode=\(target.sslMode.rawValue) needs a root certificate", hint: "give the CA certificate (root.pem) for \(target.tlsName)")
             }
             do {
                 tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(path))
@@ -146,6 +160,9 @@ public struct PostgresSession: Sendable {
                 default:
                     return PostgresError(.server, "\(message) (SQLSTATE \(state))", hint: info[.hint], sqlState: state)
                 }
+            }
+            if error.code == .authMechanismRequiresPassword {
+                return PostgresError(.badPassword, "\(target.host):\(target.port) asks \(target.user) for a password and none was given", hint: "add a secret for '\(target.user)' to the inventory")
             }
             if error.code == .sslUnsupported {
                 return PostgresError(.tlsUnavailable, "\(target.host):\(target.port) does not offer TLS but sslmode=\(target.sslMode.rawValue) requires it", hint: "turn on ssl on the server (pgwarden apply --only tls) or lower the client's sslmode")

@@ -87,7 +87,9 @@ enum AuditFixtures {
                     certificates: [CertificateFact(
                         subject: "CN=db1", issuer: "CN=db1", commonName: "db1", keyBits: 1024, signatureAlgorithm: "sha1WithRSAEncryption",
                         notBefore: now - 400 * day, notAfter: now - day, isCA: true)],
-                    hostChecks: [HostCheckFact(host: "db.example.com", matches: false, rule: "commonNameFallback"),
+                    hostChecks: [HostCheckFact(host: "db.example.com", matches: false, rule: "commonNameFallback", verifyFull: [
+                                     VerifyFullFact(services: ["central/repository (QSR)"], verifying: true, trustRoot: "/srv/pki/root.crt (ssl_ca_file)",
+                                                    outcome: .failed, reason: "TLS with 10.0.4.10:4432 failed: CERTIFICATE_VERIFY_FAILED")]),
                                  HostCheckFact(host: "db1", matches: true, rule: "commonNameFallback", matchedName: "db1")]))
         )
     }
@@ -194,7 +196,10 @@ enum AuditFixtures {
                                         notBefore: now - day, notAfter: now + 300 * day),
                         CertificateFact(subject: "CN=Site CA", issuer: "CN=Site CA", commonName: "Site CA", notBefore: now - day, notAfter: now + 3000 * day, isCA: true),
                     ],
-                    hostChecks: [HostCheckFact(host: "db.example.com", matches: true, rule: "dnsSubjectAltName", matchedName: "db.example.com")]))
+                    hostChecks: [HostCheckFact(host: "db.example.com", matches: true, rule: "dnsSubjectAltName", matchedName: "db.example.com", verifyFull: [
+                        VerifyFullFact(services: ["central/repository (QSR)"], verifying: true, trustRoot: "/srv/pki/root.crt (ssl_ca_file)",
+                                       outcome: .passed, login: "logged in as qliksenserepository"),
+                    ])]))
         )
     }
 }

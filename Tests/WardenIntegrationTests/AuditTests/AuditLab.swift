@@ -43,9 +43,10 @@ struct LabAdmin {
         try await PostgresSession.with(try target()) { session in try await session.rows(query) }
     }
 
+    /// Reloads the server and waits until new sessions see it (`SiteAccess.reload`).
     func reload() async throws {
-        try await sql(["SELECT pg_reload_conf()"])
-        try await Task.sleep(for: .milliseconds(400))
+        let access = try site.access()
+        try await access.reload(try access.node(node.name))
     }
 
     func writeHBA(_ text: String) throws {
@@ -53,40 +54,31 @@ struct LabAdmin {
         if OSAccount.isRoot { try OSAccount.changeOwner(dataDirectory + "/pg_hba.conf", to: site.state.osUser, recursive: false) }
     }
 
-    /// Runs openssl in `directory` (arguments only; no secrets involved).
-    func openssl(_ arguments: [String], in directory: String) async throws {
-        let result = try await ProcessRunner().run("/usr/bin/openssl", arguments, workingDirectory: directory)
-        guard result.succeeded else { throw HostError(.process, "openssl \(arguments.first ?? ""): \(result.standardError)") }
+    /// A site CA and a leaf for `localhost` (DNS SAN only, CA:FALSE), installed as the
+    /// server's certificate; returns the CA certificate's path (a service's root certificate).
+    @discardableResult
+    func installCASignedCertificate() async throws -> String {
+        let pki = try TestPKI(directory: site.directory + "/pki")
+        let ca = try await pki.makeCA("ca")
+        try installServerCertificate(try await pki.issue("server", by: "ca", dnsNames: ["localhost"]))
+        return ca
     }
 
-    /// A site CA and a leaf for `localhost` (DNS SAN only, CA:FALSE), installed as the server's certificate.
-    func installCASignedCertificate() async throws {
-        let work = site.directory + "/pki"
-        try Directories.create(work, mode: 0o700)
-        try await openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "30",
-                           "-subj", "/CN=pgwarden test CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=keyCertSign,cRLSign"], in: work)
-        try await openssl(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"], in: work)
-        try AtomicFile.write(Array("subjectAltName=DNS:localhost\nbasicConstraints=critical,CA:FALSE\n".utf8), to: work + "/leaf.ext")
-        try await openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.crt",
-                           "-days", "30", "-sha256", "-extfile", "leaf.ext"], in: work)
-        try install(work)
+    /// Installs `leaf` as the server's `server.crt` and `server.key` (takes effect at the next reload).
+    func installServerCertificate(_ leaf: TestPKI.Leaf) throws {
+        try installDataFile(leaf.certificate, as: "server.crt", mode: 0o644)
+        try installDataFile(leaf.key, as: "server.key", mode: 0o600)
+    }
+
+    /// Copies `path` into the data directory as `name`, owned by the server's OS user.
+    func installDataFile(_ path: String, as name: String, mode: mode_t) throws {
+        try AtomicFile.write(try AtomicFile.read(path), to: dataDirectory + "/" + name, mode: mode)
+        if OSAccount.isRoot { try OSAccount.changeOwner(dataDirectory + "/" + name, to: site.state.osUser, recursive: false) }
     }
 
     /// A self-signed, SHA-1 signed certificate with CA:TRUE and no SAN: everything a certificate rule looks for.
     func installWeakCertificate() async throws {
-        let work = site.directory + "/pki-weak"
-        try Directories.create(work, mode: 0o700)
-        try await openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha1", "-keyout", "server.key", "-out", "server.crt", "-days", "30",
-                           "-subj", "/CN=weak.lab.invalid", "-addext", "basicConstraints=critical,CA:TRUE"], in: work)
-        try install(work, keyMode: 0o600)
-    }
-
-    private func install(_ work: String, keyMode: mode_t = 0o600) throws {
-        for name in ["server.crt", "server.key"] {
-            let bytes = try AtomicFile.read(work + "/" + name)
-            try AtomicFile.write(bytes, to: dataDirectory + "/" + name, mode: name.hasSuffix(".key") ? keyMode : 0o644)
-            if OSAccount.isRoot { try OSAccount.changeOwner(dataDirectory + "/" + name, to: site.state.osUser, recursive: false) }
-        }
+        try installServerCertificate(try await TestPKI(directory: site.directory + "/pki-weak").selfSignedSHA1CA("weak.lab.invalid"))
     }
 
     /// Every file of the lab that is configuration (not logs, not the database's own files),

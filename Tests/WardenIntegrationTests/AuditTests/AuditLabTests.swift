@@ -11,7 +11,7 @@ import WardenPostgres
 struct AuditLabTests {
     /// What a fresh lab must show: the reference page's problems.
     static let expectedOnFreshLab = [
-        "AUTH-003", "AUTH-005", "AUTH-006", "AUTH-009", "HBA-001", "HBA-002", "HBA-003", "HBA-005", "TLS-001", "TLS-009",
+        "AUTH-003", "AUTH-005", "AUTH-006", "AUTH-009", "HBA-001", "HBA-002", "HBA-003", "HBA-005", "HBA-007", "TLS-001", "TLS-009",
         "SVC-001", "SVC-003", "SVC-004", "FILE-001", "LOG-001", "LOG-002",
     ]
 
@@ -57,7 +57,12 @@ struct AuditLabTests {
             #expect(report.findings.isEmpty, "\(report.findings.map { "\($0.id): \($0.evidence)" })")
             let tls = try #require(facts.nodes.first?.wire?.tls)
             #expect(tls.acceptedVersions == [.tls12, .tls13])
-            #expect(tls.hostChecks == [HostCheckFact(host: "localhost", matches: true, rule: "dnsSubjectAltName", matchedName: "localhost")])
+            let check = try #require(tls.hostChecks.first)
+            #expect(tls.hostChecks.count == 1 && check.host == "localhost" && check.matches && check.rule == "dnsSubjectAltName")
+            // verify-full as both services make it: one check (same name, CA and role), logged in.
+            #expect(check.verifyFull.map(\.outcome) == [.passed])
+            #expect(check.verifyFull.first?.services.count == 2)
+            #expect(check.verifyFull.first?.login == "logged in as qliksenserepository")
             #expect(facts.nodes.first?.wire?.plaintextLogins.allSatisfy { $0.outcome == .rejected } == true)
         }
     }
@@ -225,20 +230,22 @@ struct AuditLabTests {
         try await admin.reload()
     }
 
-    /// Replaces the lab's service configs with hardened ones (verify-full, TLS 1.2 pins, no stored passwords).
+    /// Replaces the lab's service configs with hardened ones (verify-full with the site CA as
+    /// root certificate, TLS 1.2 pins, no stored passwords).
     func hardenedServices(_ site: LabSite, _ inventory: inout Inventory) {
         let port = site.state.nodes[0].port
+        let root = site.directory + "/pki/ca.crt"
         let files: [(String, ServiceProfile, String)] = [
             ("hardened/Repository.exe.config", .repository, """
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>
                   <connectionStrings>
-                    <add name="QSR" connectionString="User ID=qliksenserepository;Ssl Mode=VerifyFull;SSL TLS Protocol=1.2;Host=localhost;Port=\(port);Database=QSR;" providerName="Devart.Data.PostgreSql" />
+                    <add name="QSR" connectionString="User ID=qliksenserepository;Ssl Mode=VerifyFull;SSL TLS Protocol=1.2;SSL CA Cert=\(root);Host=localhost;Port=\(port);Database=QSR;" providerName="Devart.Data.PostgreSql" />
                   </connectionStrings>
                 </configuration>
 
                 """),
-            ("hardened/backup.conninfo", .libpqFile, "host=localhost port=\(port) dbname=QSR user=qliksenserepository sslmode=verify-full ssl_min_protocol_version=TLSv1.2\n"),
+            ("hardened/backup.conninfo", .libpqFile, "host=localhost port=\(port) dbname=QSR user=qliksenserepository sslmode=verify-full sslrootcert=\(root) ssl_min_protocol_version=TLSv1.2\n"),
             ("hardened/services.conf", .serviceDispatcher, "[resource-distribution.parameters]\r\n--secure\r\n--ssl=369098752\r\n"),
         ]
         try? Directories.create(site.directory + "/hardened")
