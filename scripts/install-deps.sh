@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks for building, testing and the demo:
-# the PostgreSQL server (initdb, pg_ctl, postgres, pg_basebackup, pg_rewind).
+# the PostgreSQL server (initdb, pg_ctl, postgres, pg_basebackup, pg_rewind), openssl,
+# runuser and iproute2's ip.
 # `install-deps.sh bench` also installs sslscan, which `make bench` compares our probe with.
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
@@ -16,6 +17,8 @@ need=()
 have_server || need+=(postgresql postgresql-contrib)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
+# `ip` brings up loopback in the network namespace a test makes for a server on listen_addresses='*'.
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
 if [ "${1:-}" = "bench" ]; then
   command -v sslscan >/dev/null 2>&1 || need+=(sslscan)
 fi

@@ -85,7 +85,9 @@ public struct LabSite: Sendable {
         try Directories.remove(directory)
     }
 
-    func control(_ node: LabState.Node) -> PostgresServerControl {
+    /// pg_ctl for one of the lab's servers: to restart it after a setting that needs a
+    /// restart, or to start it under a launcher (``PostgresServerControl/start(logFile:timeoutSeconds:launcher:)``).
+    public func control(_ node: LabState.Node) -> PostgresServerControl {
         PostgresServerControl(binaries: PostgresBinaries(directory: state.binDirectory), dataDirectory: node.dataDirectory, osUser: state.osUser)
     }
 }

@@ -44,10 +44,21 @@ public struct PostgresServerControl: Sendable {
     }
 
     /// `pg_ctl start -w`, logging to `logFile`.
-    public func start(logFile: String, timeoutSeconds: Int = 30) async throws(HostError) {
-        let result = try await runner.run(binaries.path("pg_ctl"), [
-            "-D", dataDirectory, "-l", logFile, "-w", "-t", String(timeoutSeconds), "start",
-        ], user: osUser)
+    ///
+    /// `launcher` is a command line that pg_ctl is run under, for the rare server that must
+    /// start differently and that only a root caller sets up — e.g. `env OPENSSL_CONF=FILE`
+    /// (an OpenSSL configuration for this server alone) or `unshare --net …` (a network
+    /// namespace of its own). It runs as the caller and must end by running its arguments;
+    /// pg_ctl is appended, still switched to `osUser` by `runuser`. Empty for the usual start.
+    public func start(logFile: String, timeoutSeconds: Int = 30, launcher: [String] = []) async throws(HostError) {
+        let arguments = ["-D", dataDirectory, "-l", logFile, "-w", "-t", String(timeoutSeconds), "start"]
+        let result: ProcessRunner.Result
+        if let program = launcher.first {
+            let switchUser = OSAccount.isRoot && osUser != OSAccount.currentName ? [OSAccount.runuserPath, "-u", osUser, "--"] : []
+            result = try await runner.run(program, Array(launcher.dropFirst()) + switchUser + [binaries.path("pg_ctl")] + arguments)
+        } else {
+            result = try await runner.run(binaries.path("pg_ctl"), arguments, user: osUser)
+        }
         guard result.succeeded else {
             let log = (try? AtomicFile.readText(logFile)).map(Self.lastLines) ?? ""
             throw HostError(.process, "the server in \(dataDirectory) did not start: \(Self.lastLines(result.standardError)) \(log)", hint: "see \(logFile)")

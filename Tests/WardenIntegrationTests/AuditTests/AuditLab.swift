@@ -49,6 +49,14 @@ struct LabAdmin {
         try await access.reload(try access.node(node.name))
     }
 
+    /// Stops the server and starts it again (for settings that need a restart), under
+    /// `launcher` when given (see `PostgresServerControl.start`).
+    func restart(launcher: [String] = []) async throws {
+        let control = site.control(node)
+        try await control.stop()
+        try await control.start(logFile: node.logFile, launcher: launcher)
+    }
+
     func writeHBA(_ text: String) throws {
         try AtomicFile.write(Array(text.utf8), to: dataDirectory + "/pg_hba.conf")
         if OSAccount.isRoot { try OSAccount.changeOwner(dataDirectory + "/pg_hba.conf", to: site.state.osUser, recursive: false) }

@@ -33,6 +33,7 @@ struct AuditMisconfiguredLabTests {
                 host    replication  all                 0.0.0.0/0    md5
                 host    all          all                 127.0.0.1/32 md5 nosuchoption=1
                 host    all          all                 0.0.0.0/0    md5
+                host    all          nopass              127.0.0.1/32 trust
 
                 """)
             try await admin.reload()
@@ -67,6 +68,7 @@ struct AuditMisconfiguredLabTests {
             #expect(evidence("REPL-002").contains { $0.hasPrefix("role backup has REPLICATION") })
             #expect(evidence("REPL-003").count == 1)
             #expect(evidence("HBA-004").contains { $0.contains(":5: ") })
+            #expect(evidence("HBA-006").contains { $0.contains(":7: host all nopass 127.0.0.1/32 trust — a duplicate of line 2") }, "\(evidence("HBA-006"))")
             #expect(evidence("TLS-004").contains { $0.contains("ssl = 'on'") && $0.contains("answers SSLRequest with N") })
             #expect(evidence("TLS-008").count == 1)
             #expect(evidence("LOG-003").first?.hasPrefix("authentication_timeout = '300'") == true)
