@@ -15,6 +15,13 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
     public var rootCertificatePath: String?
     /// Seconds before a connection attempt is given up.
     public var connectTimeout: Double
+    /// The oldest and newest TLS versions to offer (nil: the library's defaults), so a
+    /// login can speak TLS the way a given driver does.
+    public var minimumTLSVersion: TLSVersion?
+    public var maximumTLSVersion: TLSVersion?
+    /// The name verify-full checks the certificate against and sends as SNI, when it is
+    /// not `host` (connecting to a node's address while checking a name services use).
+    public var tlsServerName: String?
 
     public init(
         host: String, port: Int, user: String, password: Secret?, database: String = "postgres",

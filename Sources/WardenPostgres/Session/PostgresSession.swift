@@ -46,7 +46,7 @@ public struct PostgresSession: Sendable {
             tls: try tlsConfiguration(for: target)
         )
         configuration.options.connectTimeout = .milliseconds(Int64(target.connectTimeout * 1000))
-        if target.sslMode == .verifyFull { configuration.options.tlsServerName = target.host }
+        if target.sslMode == .verifyFull { configuration.options.tlsServerName = target.tlsServerName ?? target.host }
         do {
             let connection = try await PostgresConnection.connect(
                 configuration: configuration, id: Int.random(in: 1...Int.max), logger: logger)
@@ -123,11 +123,22 @@ public struct PostgresSession: Sendable {
             }
             tls.certificateVerification = target.sslMode == .verifyFull ? .fullVerification : .noHostnameVerification
         }
+        if let minimum = target.minimumTLSVersion { tls.minimumTLSVersion = nioVersion(minimum) }
+        if let maximum = target.maximumTLSVersion { tls.maximumTLSVersion = nioVersion(maximum) }
         let context: NIOSSLContext
         do { context = try NIOSSLContext(configuration: tls) } catch {
             throw PostgresError(.tls, "cannot set up TLS: \(error)")
         }
         return target.sslMode.requiresTLS ? .require(context) : .prefer(context)
+    }
+
+    private static func nioVersion(_ version: WardenCore.TLSVersion) -> NIOSSL.TLSVersion {
+        switch version {
+        case .ssl3, .tls10: .tlsv1
+        case .tls11: .tlsv11
+        case .tls12: .tlsv12
+        case .tls13: .tlsv13
+        }
     }
 
     // MARK: Error classification
