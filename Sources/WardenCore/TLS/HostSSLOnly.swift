@@ -39,8 +39,11 @@ public enum HostSSLOnly {
     }
 
     public struct Result: Sendable, Hashable {
-        /// Edits in the planned file's line numbers; empty when it already is TLS-only.
+        /// Edits in the planned file's line numbers, in the order ``HBAFile/applying(_:)``
+        /// needs; empty when the file already is TLS-only.
         public var edits: [HBAEdit]
+        /// The same edits in the order their lines appear in the file (for the plan's diff).
+        public var inFileOrder: [HBAEdit]
         /// Why the edits must not be made (a lockout found, a record that cannot be judged).
         public var blockers: [String]
     }
@@ -52,12 +55,11 @@ public enum HostSSLOnly {
     /// `clients` (consumers, pgwarden itself, standbys) are checked against the result.
     public static func plan(file: HBAFile, serviceHosts: [IPAddress], superuser: String, replicationRole: String, clients: [Client]) -> Result {
         var blockers: [String] = []
-        var inserts: [(beforeLine: Int?, rule: HBARule)] = []
-        var edits: [HBAEdit] = []
+        var ordered: [HBAEdit] = []
         var present = Set(file.rules.map(\.rule))
         func add(_ rule: HBARule, before line: Int?) {
             guard present.insert(rule).inserted else { return }
-            inserts.append((line, rule))
+            ordered.append(.insert(rule: rule.text, beforeLine: line))
         }
         let firstRecord = file.lines.first { if case .rule = $0.content { true } else if case .include = $0.content { true } else { false } }?.number
 
@@ -94,18 +96,16 @@ public enum HostSSLOnly {
                                 method: rule.method, options: rule.options), before: numbered.line)
                 }
             }
-            edits.append(.disable(line: numbered.line, reason: "hostssl-only (TLS for the service hosts)"))
+            ordered.append(.disable(line: numbered.line, reason: "hostssl-only (TLS for the service hosts)"))
         }
-        if edits.isEmpty && inserts.isEmpty { return Result(edits: [], blockers: blockers) }
-        // Insertions before the same line land above each other, so the last comes first.
-        edits += inserts.reversed().map { HBAEdit.insert(rule: $0.rule.text, beforeLine: $0.beforeLine) }
-
-        guard blockers.isEmpty else { return Result(edits: edits, blockers: blockers) }
+        // Insertions before the same line land above each other, so the last must go first.
+        let edits = Array(ordered.reversed())
+        guard !edits.isEmpty, blockers.isEmpty else { return Result(edits: edits, inFileOrder: ordered, blockers: blockers) }
         let edited: HBAFile
         do { edited = try file.applying(edits) } catch {
-            return Result(edits: edits, blockers: ["the edits do not apply: \(error.message)"])
+            return Result(edits: edits, inFileOrder: ordered, blockers: ["the edits do not apply: \(error.message)"])
         }
-        return Result(edits: edits, blockers: lockouts(in: edited, clients: clients))
+        return Result(edits: edits, inFileOrder: ordered, blockers: lockouts(in: edited, clients: clients))
     }
 
     // MARK: Checking the result

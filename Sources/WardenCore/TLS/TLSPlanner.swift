@@ -291,7 +291,7 @@ public enum TLSPlanner {
             PlannedStep(
                 id: "\(node)/tls/hba", title: "\(node): pg_hba.conf hostssl-only for the service hosts",
                 reason: "every consumer requires SSL; service hosts from the inventory and policy.client_networks",
-                diff: planned.edits.map { $0.diffLine(in: hba.file) },
+                diff: planned.inFileOrder.map { $0.diffLine(in: hba.file) },
                 action: .editHBAFile(node: node, file: hba.path, expectedSHA256: hba.sha256, resultSHA256: FileDigest.sha256(edited.bytes), edits: planned.edits)),
         ]
     }
