@@ -136,19 +136,6 @@ public enum HostSSLOnly {
         return problems
     }
 
-    /// Whether every consumer in `clients` is refused without TLS by `file` (a file that is
-    /// already TLS-only for them).
-    public static func refusesPlaintext(_ file: HBAFile, for clients: [Client]) -> Bool {
-        let evaluator = HBAEvaluator(file: file)
-        return clients.filter { $0.kind == .consumer }.allSatisfy { client in
-            switch evaluator.evaluate(.tcp(from: client.address, ssl: false, to: client.target, as: client.user)) {
-            case .noEntry: true
-            case .matched(let numbered): numbered.rule.method == .reject
-            case .undecidable: false
-            }
-        }
-    }
-
     // MARK: Pieces
 
     /// The one-address range (`/32`, `/128`) of `address`.

@@ -182,3 +182,30 @@ struct PlannedHBAFileTests {
         #expect(throws: CoreError.self) { try edited.after([step], node: "db1", path: "/srv/db1/pg_hba.conf") }
     }
 }
+
+@Suite("hostssl-only: who would be locked out")
+struct HostSSLOnlyTests {
+    static let consumer = HostSSLOnly.Client(label: "rim1 licenses", kind: .consumer, user: "qliksenserepository", target: .database("Licenses"),
+                                              address: IPAddress("10.0.4.18")!)
+
+    @Test("a consumer with no TLS line, or still admitted in plaintext, is named")
+    func lockouts() throws {
+        let noLine = try HBAFile(parsing: "hostssl all all 10.0.4.17/32 md5\n")
+        #expect(HostSSLOnly.lockouts(in: noLine, clients: [Self.consumer]) == ["rim1 licenses would have no pg_hba.conf entry over TLS from 10.0.4.18"])
+        let rejected = try HBAFile(parsing: "hostssl Licenses all 10.0.4.0/24 reject\nhostssl all all 10.0.4.18/32 md5\n")
+        #expect(HostSSLOnly.lockouts(in: rejected, clients: [Self.consumer]).first?.contains("refused over TLS by line 1") == true)
+        let plaintext = try HBAFile(parsing: "host all all 10.0.4.18/32 md5\n")
+        #expect(HostSSLOnly.lockouts(in: plaintext, clients: [Self.consumer]) == ["rim1 licenses would still get in without TLS by line 1 (host all all 10.0.4.18/32 md5)"])
+        let good = try HBAFile(parsing: "hostnossl all all all reject\nhostssl all all 10.0.4.18/32 md5\n")
+        #expect(HostSSLOnly.lockouts(in: good, clients: [Self.consumer]).isEmpty)
+    }
+
+    @Test("a narrow host line only gives hostssl lines to the service hosts it admitted; the plan then finds the lockout")
+    func narrowLine() throws {
+        let file = try HBAFile(parsing: "host all all 10.0.4.17/32 md5\n")
+        let result = HostSSLOnly.plan(file: file, serviceHosts: [IPAddress("10.0.4.17")!, IPAddress("10.0.4.18")!],
+                                      superuser: "postgres", replicationRole: "replicator", clients: [Self.consumer])
+        #expect(try file.applying(result.edits).rules.map(\.rule.text) == ["hostnossl all all all reject", "hostssl all all 10.0.4.17/32 md5"])
+        #expect(result.blockers == ["rim1 licenses would have no pg_hba.conf entry over TLS from 10.0.4.18"])
+    }
+}

@@ -103,8 +103,19 @@ struct TLSApplyTests {
             }
             #expect(try TLSLab.serverFiles(site) == untouched)
 
-            // The right certificate; every consumer but one requires TLS: no hba step, a note names it.
+            // The right certificate, but a key others can read: refused with the fix.
             try await TLSLab.installCertificates(site)
+            let key = try access.node("db1").dataDirectory + "/server.key"
+            chmod(key, 0o644)
+            do {
+                _ = try await SitePlanner.plan(access, only: [.tls])
+                Issue.record("planned with a key others can read")
+            } catch let error as CoreError {
+                #expect(error.hint?.contains("chmod 0600 \(key)") == true)
+            }
+            chmod(key, 0o600)
+
+            // Every consumer but one requires TLS: no hba step, a note names it.
             try await TLSLab.services(site) { $0.requireSSL = true; $0.tlsMinimum = .tls1_2 }
             let insecure = { (text: String) in text.replacingOccurrences(of: "\"sslMode\": \"require\"", with: "\"sslMode\": \"disable\"") }
             let secure = { (text: String) in text.replacingOccurrences(of: "\"sslMode\": \"disable\"", with: "\"sslMode\": \"require\"") }
