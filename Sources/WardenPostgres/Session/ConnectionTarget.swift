@@ -15,6 +15,9 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
     public var rootCertificatePath: String?
     /// Seconds before a connection attempt is given up.
     public var connectTimeout: Double
+    /// The address to connect to when it is not `host` (libpq's `hostaddr`): the session
+    /// dials this address while verify-full still checks the certificate against `host`.
+    public var hostAddress: String? = nil
 
     public init(
         host: String, port: Int, user: String, password: Secret?, database: String = "postgres",

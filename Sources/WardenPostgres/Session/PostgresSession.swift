@@ -41,7 +41,7 @@ public struct PostgresSession: Sendable {
 
     private static func connectOnce(_ target: ConnectionTarget) async throws(PostgresError) -> PostgresSession {
         var configuration = PostgresConnection.Configuration(
-            host: target.host, port: target.port, username: target.user,
+            host: target.hostAddress ?? target.host, port: target.port, username: target.user,
             password: target.password?.revealed, database: target.database,
             tls: try tlsConfiguration(for: target)
         )

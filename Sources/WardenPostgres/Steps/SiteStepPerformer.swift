@@ -8,11 +8,13 @@ public struct SiteStepPerformer: StepPerformer {
     private let serverParameters: ServerParameterStep
     private let serviceFiles: ServiceFileStep
     private let hbaFiles: HBAFileStep
+    private let tlsFiles: TLSFilesStep
 
     public init(access: SiteAccess, keyFile: SealingKeyFile? = nil) {
         self.serverParameters = ServerParameterStep(access: access)
         self.serviceFiles = ServiceFileStep(stateDirectory: access.inventory.stateDirectory, keyFile: keyFile)
         self.hbaFiles = HBAFileStep(access: access)
+        self.tlsFiles = TLSFilesStep(access: access)
     }
 
     public func apply(_ step: PlannedStep) async throws -> UndoRecord {
@@ -23,6 +25,8 @@ public struct SiteStepPerformer: StepPerformer {
             try await serviceFiles.apply(step)
         case .editHBAFile:
             try await hbaFiles.apply(step)
+        case .installTLSFiles:
+            try await tlsFiles.apply(step)
         }
     }
 
@@ -34,6 +38,8 @@ public struct SiteStepPerformer: StepPerformer {
             try await serviceFiles.verify(step)
         case .editHBAFile:
             try await hbaFiles.verify(step)
+        case .installTLSFiles:
+            try await tlsFiles.verify(step)
         }
     }
 
@@ -45,6 +51,8 @@ public struct SiteStepPerformer: StepPerformer {
             try await serviceFiles.undo(step, record: record)
         case .hbaFile:
             try await hbaFiles.undo(record)
+        case .tlsFiles:
+            try await tlsFiles.undo(record)
         }
     }
 }
