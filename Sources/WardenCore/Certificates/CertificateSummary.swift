@@ -26,9 +26,11 @@ public struct CertificateSummary: Sendable, Hashable, Codable {
         }
     }
 
-    /// Whole days until `notAfter` at `now` (negative once expired), rounded down.
+    /// Whole days until `notAfter` at `now` (negative once expired), rounded down. A minute of
+    /// slack absorbs the whole-second times certificates store, so a certificate issued now
+    /// for 365 days has 365 days left, not 364.
     public func daysLeft(at now: Date) -> Int {
-        Int((certificate.notAfter.timeIntervalSince(now) / 86_400).rounded(.down))
+        Int(((certificate.notAfter.timeIntervalSince(now) + 60) / 86_400).rounded(.down))
     }
 
     /// Every name the certificate answers to, DNS names first (`db1.example, 10.0.4.10`).
