@@ -77,6 +77,40 @@ struct TLSCommandTests {
         }
     }
 
+    @Test("on a lab: issue installs (exit 0), show is clean, rotate keeps what is not due, --force renews and reloads, undo puts it back")
+    func lab() async throws {
+        try await CertificateLab.with { lab in
+            let site = lab.site.directory
+            let issued = try await Self.run(site, ["tls", "issue", "server", "--node", "db1"])
+            #expect(issued.status == 0, "\(issued.standardError)")
+            #expect(issued.standardOutput.contains("Installed and verified 1 step(s). Undo with: pgwarden undo"))
+            #expect(issued.standardOutput.contains("note: services dial 127.0.0.1, which the certificate does not name"))
+            try await lab.turnSSLOn()
+            let first = try await lab.servedFingerprint()
+
+            let shown = try await Self.run(site, ["tls", "show"])
+            #expect(shown.status == 0, "\(shown.standardOutput)\(shown.standardError)")
+            #expect(shown.standardOutput.contains("key        server.key mode 0600, owner postgres"))
+
+            let kept = try await Self.run(site, ["tls", "rotate", "--format", "json"])
+            #expect(kept.status == 0, "\(kept.standardError)")
+            let keptReport = try #require(try JSONSerialization.jsonObject(with: Data(kept.standardOutput.utf8)) as? [String: Any])
+            #expect((keptReport["decisions"] as? [[String: Any]])?.first?["renew"] as? Bool == false)
+            #expect(keptReport["install"] == nil)
+
+            let rotated = try await Self.run(site, ["tls", "rotate", "--force", "--format", "json"])
+            #expect(rotated.status == 0, "\(rotated.standardError)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(rotated.standardOutput.utf8)) as? [String: Any])
+            #expect((report["install"] as? [String: Any])?["outcome"] as? String == "completed")
+            let second = try await lab.servedFingerprint()
+            #expect(second != first)
+
+            let undone = try await Self.run(site, ["undo"])
+            #expect(undone.status == 0, "\(undone.standardError)")
+            #expect(try await lab.servedFingerprint() == first)
+        }
+    }
+
     @Test("bad input: unknown node, a readable CA key, a key that does not belong to the certificate, no CA")
     func badInput() async throws {
         try await Self.withSite { site in
