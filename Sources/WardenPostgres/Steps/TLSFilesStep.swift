@@ -11,11 +11,12 @@ import Glibc
 ///
 /// - apply: checks the certificate before anything is written — key matches, chains to the
 ///   site CA, names every host name services use to reach the node, valid now — and refuses
-///   otherwise; refuses a source re-issued since the plan or a target edited since; copies
+///   otherwise; refuses a source re-issued since the plan or a target edited since; asks the
+///   server whether ssl is on (so an unreachable server is refused before any copy); copies
 ///   each file atomically, owned by the data directory's owner with the planned mode (old
-///   bytes under `STATE_DIR/backups/tls/SHA256`); a file already right is left alone. If a
-///   copy fails half-way, the files already copied are put back. Then, when the server has
-///   ssl on, reloads it (existing sessions keep their TLS session; new ones get the new files).
+///   bytes under `STATE_DIR/backups/tls/SHA256`); a file already right is left alone. Then,
+///   when ssl is on, reloads (existing sessions keep their TLS session; new ones get the new
+///   files). If a copy or the reload fails, the files already copied are put back.
 /// - verify: every target re-read holds the source's bytes, owner and mode; with ssl on and
 ///   the server reading these files, a new connection is presented the new certificate
 ///   (fingerprint read from the wire). A reload PostgreSQL rejected (it keeps the old
@@ -36,16 +37,19 @@ struct TLSFilesStep: Sendable {
         let node = try access.node(nodeName)
         try await checkCertificate(for: node, copies: copies)
         let owner = try TLSFileSurvey.dataDirectoryOwner(node)
+        let reload = try await sslIsOn(node)
         var done: [TLSFileUndo] = []
         do {
             for copy in copies {
                 done.append(try install(copy, owner: owner))
             }
+            if reload { try await access.reload(node) }
         } catch {
+            // No undo record reaches the journal when apply throws: put back what was copied here.
             for record in done.reversed() { try? Self.restore(record) }
+            if reload, !done.isEmpty { try? await access.reload(node) }
             throw error
         }
-        if try await sslIsOn(node) { try await access.reload(node) }
         return .tlsFiles(node: nodeName, files: done)
     }
 

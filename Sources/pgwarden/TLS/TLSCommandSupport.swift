@@ -9,36 +9,26 @@ import WardenPostgres
 /// Installs what is issued through the plan executor (journaled, verified, undoable) and
 /// reports the outcome the way `apply` does: exit 3 when rolled back, 4 when not.
 struct TLSInstallation {
-    struct Report: Encodable {
-        var outcome: String
-        var applied: Int
-        var failedStep: String?
-        var error: String?
-        var stillApplied: [String]?
-    }
-
     let rollout: CertificateRollout
+    let format: OutputFormat
 
-    /// Plans and runs the installation for `nodes`. Returns the report and the exit code to
-    /// end with (nil: success).
-    func run(_ nodes: [DatabaseNode]) async throws -> (Report, ExitCode?) {
+    /// Plans and runs the installation for `nodes`, prints the outcome in text mode, and
+    /// returns the report (for JSON) and the exit code to end with (nil: success).
+    func run(_ nodes: [DatabaseNode]) async throws -> (PlanRunner.Report, ExitCode?) {
         let plan = try rollout.installPlan(for: nodes)
-        if plan.isEmpty { return (Report(outcome: "nothing-to-do", applied: 0), nil) }
-        let inventory = rollout.access.inventory
-        let executor = PlanExecutor(journal: Journal(stateDirectory: inventory.stateDirectory),
-                                    performer: SiteStepPerformer(access: rollout.access)) { Console.progress($0) }
-        switch try await executor.run(plan) {
-        case .completed(let applied):
-            return (Report(outcome: "completed", applied: applied), nil)
-        case .rolledBack(let step, let error):
-            return (Report(outcome: "rolled-back", applied: 0, failedStep: step, error: error), ExitCode(3))
-        case .rollbackFailed(let step, let error, let left):
-            return (Report(outcome: "rollback-failed", applied: left.count, failedStep: step, error: error, stillApplied: left.map(\.id)), ExitCode(4))
+        let (report, exit): (PlanRunner.Report, ExitCode?)
+        if plan.isEmpty {
+            (report, exit) = (PlanRunner.Report(outcome: "nothing-to-do", applied: 0), nil)
+        } else {
+            let executor = PlanExecutor(journal: Journal(stateDirectory: rollout.access.inventory.stateDirectory),
+                                        performer: SiteStepPerformer(access: rollout.access)) { Console.progress($0) }
+            (report, exit) = PlanRunner.report(try await executor.run(plan))
         }
+        if format == .text { Self.text(report).forEach(Console.out) }
+        return (report, exit)
     }
 
-    /// The text lines for a report.
-    static func text(_ report: Report) -> [String] {
+    static func text(_ report: PlanRunner.Report) -> [String] {
         switch report.outcome {
         case "nothing-to-do": ["The data directory already holds these files."]
         case "completed": ["Installed and verified \(report.applied) step(s). Undo with: pgwarden undo"]

@@ -34,7 +34,7 @@ struct TLSImportCommand: AsyncParsableCommand {
     struct Report: Encodable {
         var node: String
         var certificate: CertificateSummary
-        var install: TLSInstallation.Report?
+        var install: PlanRunner.Report?
     }
 
     func run() async throws {
@@ -54,14 +54,9 @@ struct TLSImportCommand: AsyncParsableCommand {
                 caPEM: try ca.map { try AtomicFile.readText(PathResolution.resolve($0, against: cwd)) },
                 certificateFile: certificatePath, keyFile: keyPath)
             var report = Report(node: node.name, certificate: summary)
-            var exit: ExitCode?
             if output.format == .text { Console.out("Checked and kept for \(node.name): \(TLSText.line(summary, now: rollout.now))") }
-            if !noInstall {
-                let (install, code) = try await TLSInstallation(rollout: rollout).run([node])
-                report.install = install
-                exit = code
-                if output.format == .text { TLSInstallation.text(install).forEach(Console.out) }
-            }
+            let (install, exit) = noInstall ? (nil, nil) : try await TLSInstallation(rollout: rollout, format: output.format).run([node])
+            report.install = install
             if output.format == .json { try Console.json(report) }
             if let exit { throw exit }
         }

@@ -31,7 +31,7 @@ struct TLSIssueServerCommand: AsyncParsableCommand {
         var certificate: CertificateSummary
         var issuedTo: String
         var addressesLeftOut: [String]
-        var install: TLSInstallation.Report?
+        var install: PlanRunner.Report?
     }
 
     func run() async throws {
@@ -44,19 +44,14 @@ struct TLSIssueServerCommand: AsyncParsableCommand {
             let issued = try rollout.issueServer(for: node, includeAddresses: ipSAN)
             let folder = TLSFileLocations.issueDirectory(node: node.name, stateDirectory: access.inventory.stateDirectory)
             var report = Report(node: node.name, certificate: issued.summary, issuedTo: folder, addressesLeftOut: names.addressesLeftOut)
-            var exit: ExitCode?
             if output.format == .text {
                 Console.out("Issued for \(node.name): \(TLSText.line(issued.summary, now: rollout.now))")
                 Console.out("  fingerprint SHA-256 \(issued.summary.fingerprint)")
                 Console.out("  kept in \(folder)/ (server.key mode 0600)")
                 if let note = TLSText.addressNote(names) { Console.out(note) }
             }
-            if !noInstall {
-                let (install, code) = try await TLSInstallation(rollout: rollout).run([node])
-                report.install = install
-                exit = code
-                if output.format == .text { TLSInstallation.text(install).forEach(Console.out) }
-            }
+            let (install, exit) = noInstall ? (nil, nil) : try await TLSInstallation(rollout: rollout, format: output.format).run([node])
+            report.install = install
             if output.format == .json { try Console.json(report) }
             if let exit { throw exit }
         }

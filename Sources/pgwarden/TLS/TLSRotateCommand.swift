@@ -37,7 +37,7 @@ struct TLSRotateCommand: AsyncParsableCommand {
 
     struct Report: Encodable {
         var decisions: [Decision]
-        var install: TLSInstallation.Report?
+        var install: PlanRunner.Report?
     }
 
     func run() async throws {
@@ -67,16 +67,10 @@ struct TLSRotateCommand: AsyncParsableCommand {
                     if let summary = decision.certificate { Console.out("  new: \(TLSText.line(summary, now: rollout.now))") }
                 }
             }
-            var report = Report(decisions: decisions)
-            var exit: ExitCode?
             // Every selected node: a renewed certificate, or an issued one not (rightly) installed,
             // e.g. a key whose mode PostgreSQL refuses.
-            let (install, code) = try await TLSInstallation(rollout: rollout).run(nodes)
-            if install.outcome != "nothing-to-do" {
-                report.install = install
-                exit = code
-                if output.format == .text { TLSInstallation.text(install).forEach(Console.out) }
-            }
+            let (install, exit) = try await TLSInstallation(rollout: rollout, format: output.format).run(nodes)
+            let report = Report(decisions: decisions, install: install.outcome == "nothing-to-do" ? nil : install)
             if output.format == .json { try Console.json(report) }
             if let exit { throw exit }
         }

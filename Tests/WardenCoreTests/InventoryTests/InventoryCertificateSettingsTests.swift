@@ -43,15 +43,7 @@ struct InventoryCertificateSettingsTests {
         #expect(inventory.databaseNodes[0].hostNames.isEmpty)
     }
 
-    struct Broken: Sendable, CustomTestStringConvertible {
-        var name: String
-        var edit: (String, String)
-        var line: Int
-        var column: Int
-        var message: String
-        var hint: String?
-        var testDescription: String { name }
-    }
+    typealias Broken = InventoryParserTests.Broken
 
     static let broken: [Broken] = [
         Broken(name: "misspelt tls key", edit: ("  warning_days: 14", "  warnings_days: 14"), line: 14, column: 3,
@@ -80,14 +72,7 @@ struct InventoryCertificateSettingsTests {
 
     @Test(arguments: broken)
     func brokenSectionGetsAPreciseError(_ case_: Broken) throws {
-        let text = Self.base.replacingOccurrences(of: case_.edit.0, with: case_.edit.1)
-        #expect(text != Self.base, "the edit must change the file")
-        let error = try #require(throws: CoreError.self) { try InventoryParser.parse(text, path: "warden.yaml") }
-        #expect(error.position == TextPosition(line: case_.line, column: case_.column), "\(error)")
-        #expect(error.message.hasPrefix(case_.message), "\(error.message)")
-        #expect(error.hint != nil)
-        if let hint = case_.hint { #expect(error.hint == hint) }
-        #expect(error.description.hasPrefix("warden.yaml:\(case_.line):\(case_.column): "))
+        try InventoryParserTests.expectError(case_, editing: Self.base)
     }
 
     @Test("DNS name syntax", arguments: [

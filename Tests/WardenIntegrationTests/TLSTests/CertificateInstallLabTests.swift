@@ -65,7 +65,7 @@ struct CertificateInstallLabTests {
         }
     }
 
-    @Test("refused before anything is installed: a certificate that does not name a host in use, one re-issued since the plan, a CA key others can read; a key others can read is fixed")
+    @Test("refused before anything is installed: a certificate that does not name a host in use, one re-issued since the plan, a server that cannot be asked, a CA key others can read; a key others can read is fixed")
     func refusals() async throws {
         try await CertificateLab.with { lab in
             let node = try lab.primary()
@@ -98,6 +98,18 @@ struct CertificateInstallLabTests {
                 Issue.record("a stale plan was applied"); return
             }
             #expect(staleError.contains("changed since the plan"))
+            #expect(try lab.dataDirectoryFiles().values.allSatisfy { !$0.exists })
+
+            // The server is down (here: the inventory points at a port nothing listens on): refused before any copy.
+            var unreachable = try lab.inventory()
+            unreachable.databaseNodes[0].port = 1
+            let downAccess = SiteAccess(inventory: unreachable)
+            let downPlan = try CertificateRollout(access: downAccess).installPlan(for: [unreachable.databaseNodes[0]])
+            let downExecutor = PlanExecutor(journal: Journal(stateDirectory: unreachable.stateDirectory), performer: SiteStepPerformer(access: downAccess))
+            guard case .rolledBack(_, let downError) = try await downExecutor.run(downPlan) else {
+                Issue.record("installed on a server that could not be asked"); return
+            }
+            #expect(downError.contains("connection refused"))
             #expect(try lab.dataDirectoryFiles().values.allSatisfy { !$0.exists })
 
             // Installed, then the key is made readable by others and given to root: fixed by the next install.
