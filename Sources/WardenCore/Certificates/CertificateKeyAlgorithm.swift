@@ -27,11 +27,13 @@ public enum CertificateKeyAlgorithm: String, Sendable, Hashable, Codable, CaseIt
         }
     }
 
-    /// The algorithm of an existing key (the CA's key decides what its leaves get).
-    public init?(key: Certificate.PublicKey) {
-        if P256.Signing.PublicKey(key) != nil {
+    /// What the certificates issued by a CA with `key` get: P-256 keys under an ECDSA CA
+    /// (P-256, P-384 or P-521), RSA 3072 keys under an RSA CA of at least 2048 bits; nil for
+    /// anything else (Ed25519, small RSA).
+    public init?(issuerKey key: Certificate.PublicKey) {
+        if P256.Signing.PublicKey(key) != nil || P384.Signing.PublicKey(key) != nil || P521.Signing.PublicKey(key) != nil {
             self = .p256
-        } else if let rsa = _RSA.Signing.PublicKey(key), rsa.keySizeInBits == 3072 {
+        } else if let rsa = _RSA.Signing.PublicKey(key), rsa.keySizeInBits >= 2048 {
             self = .rsa3072
         } else {
             return nil

@@ -14,7 +14,8 @@
 /// (`--ip-san`); otherwise the addresses services dial are listed in `addressesLeftOut` so
 /// the user learns that those services cannot use verify-full until they dial a name.
 public struct ServerCertificateNames: Sendable, Hashable, Codable {
-    /// The subject CN: the node's host name (its first DNS name), else the node's name.
+    /// The subject CN: the node's host name (its first DNS name that fits a CN's 64
+    /// characters), else the node's name.
     public var commonName: String
     /// dNSName SANs, in order: host, host_names, then names the services use.
     public var dnsNames: [String]
@@ -52,7 +53,7 @@ public struct ServerCertificateNames: Sendable, Hashable, Codable {
             }
         }
         return ServerCertificateNames(
-            commonName: dns.names.first ?? node.name,
+            commonName: dns.names.first { $0.utf8.count <= 64 } ?? node.name,
             dnsNames: dns.names,
             ipAddresses: includeAddresses ? addresses.names : [],
             addressesLeftOut: includeAddresses ? [] : dialledAddresses.names

@@ -9,7 +9,8 @@ import X509
 /// (CA:TRUE, path length 0, key usage certSign + cRLSign) and its private key.
 ///
 /// Pure: the caller passes `now` and writes the PEM text where it belongs. Keys come from
-/// the system's secure generator.
+/// the system's secure generator. Signatures use swift-certificates' default for the CA's
+/// key: SHA-256 for P-256 and RSA (never SHA-1, see TLS-012), SHA-384/512 for larger curves.
 ///
 /// ```swift
 /// let (authority, files) = try SiteCertificateAuthority.create(site: "plant-a", algorithm: .p256, now: now)
@@ -18,7 +19,7 @@ import X509
 public struct SiteCertificateAuthority: Sendable {
     public let certificate: Certificate
     private let privateKey: Certificate.PrivateKey
-    /// The CA key's algorithm; the certificates it issues get keys of the same kind.
+    /// The key type the certificates it issues get (the CA key's kind: ECDSA or RSA).
     public let algorithm: CertificateKeyAlgorithm
 
     // MARK: Creating and loading
@@ -38,7 +39,7 @@ public struct SiteCertificateAuthority: Sendable {
             try Certificate(
                 version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: key.publicKey,
                 notValidBefore: backdated(now), notValidAfter: now.addingTimeInterval(Double(validityDays) * 86_400),
-                issuer: name, subject: name, signatureAlgorithm: signatureAlgorithm(for: key),
+                issuer: name, subject: name,
                 extensions: try Certificate.Extensions {
                     Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
                     Critical(KeyUsage(keyCertSign: true, cRLSign: true))
@@ -66,8 +67,8 @@ public struct SiteCertificateAuthority: Sendable {
             throw CoreError(.invalid, "\(certificate.subject) is not a CA certificate (needs basicConstraints CA:TRUE and keyCertSign)",
                             hint: "create the site CA with `pgwarden tls ca init`", file: certificateFile)
         }
-        guard let algorithm = CertificateKeyAlgorithm(key: certificate.publicKey) else {
-            throw CoreError(.unsupported, "the CA key is neither ECDSA P-256 nor RSA 3072",
+        guard let algorithm = CertificateKeyAlgorithm(issuerKey: certificate.publicKey) else {
+            throw CoreError(.unsupported, "the CA key is neither ECDSA (P-256, P-384, P-521) nor RSA of 2048 bits or more",
                             hint: "create a CA with `pgwarden tls ca init` (add --rsa for RSA 3072)", file: keyFile)
         }
         self.init(certificate: certificate, privateKey: key, algorithm: algorithm)
@@ -100,8 +101,11 @@ public struct SiteCertificateAuthority: Sendable {
             throw CoreError(.invalid, "the certificate would name no host",
                             hint: "give the node a DNS name (host: or host_names: in warden.yaml), or pass --ip-san")
         }
-        for name in names.dnsNames + [names.commonName] where name.utf8.count > 255 || name.isEmpty {
+        for name in names.dnsNames where name.isEmpty || name.utf8.count > 253 {
             throw CoreError(.invalid, "'\(name)' cannot be a certificate name", hint: "host names are 1 to 253 characters")
+        }
+        guard !names.commonName.isEmpty, names.commonName.utf8.count <= 64 else {
+            throw CoreError(.invalid, "'\(names.commonName)' cannot be a common name", hint: "X.509 allows 1 to 64 characters in a CN; the long name can still be a DNS SAN")
         }
         return try issue(
             subject: try DistinguishedName {
@@ -142,7 +146,7 @@ public struct SiteCertificateAuthority: Sendable {
             try Certificate(
                 version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: key.publicKey,
                 notValidBefore: Self.backdated(now), notValidAfter: notAfter,
-                issuer: certificate.subject, subject: subject, signatureAlgorithm: Self.signatureAlgorithm(for: privateKey),
+                issuer: certificate.subject, subject: subject,
                 extensions: try Certificate.Extensions {
                     Critical(BasicConstraints.notCertificateAuthority)
                     Critical(KeyUsage(digitalSignature: true, keyEncipherment: algorithm == .rsa3072))
@@ -165,11 +169,6 @@ public struct SiteCertificateAuthority: Sendable {
     /// Five minutes before `now`, so a node whose clock is a little behind accepts a
     /// certificate issued a moment ago.
     static func backdated(_ now: Date) -> Date { now.addingTimeInterval(-300) }
-
-    /// SHA-256 signatures for both key types (never SHA-1, see TLS-012).
-    static func signatureAlgorithm(for key: Certificate.PrivateKey) -> Certificate.SignatureAlgorithm {
-        key.supportedSignatureAlgorithms.contains(.ecdsaWithSHA256) ? .ecdsaWithSHA256 : .sha256WithRSAEncryption
-    }
 
     /// Turns swift-certificates' errors into ours.
     static func sign(_ body: () throws -> Certificate) throws -> Certificate {

@@ -56,6 +56,10 @@ public struct SiteCertificateFiles: Sendable {
         guard AtomicFile.exists(settings.caCertificate) else {
             throw HostError(.io, "there is no site CA at \(settings.caCertificate)", hint: "create one with `pgwarden tls ca init` (or set tls.ca_cert and tls.ca_key in warden.yaml)")
         }
+        guard AtomicFile.exists(settings.caKey) else {
+            throw HostError(.io, "the site CA has no key at \(settings.caKey), so it cannot issue",
+                            hint: "an imported CA cannot issue here: import the renewed pair with `pgwarden tls import`, point tls.ca_key at its key, or create a site CA (`pgwarden tls ca init --force`)")
+        }
         let key = try Self.readPrivateKey(settings.caKey, purpose: "CA key", strict: true)
         return try SiteCertificateAuthority(certificatePEM: try AtomicFile.readText(settings.caCertificate), keyPEM: key,
                                             certificateFile: settings.caCertificate, keyFile: settings.caKey)
@@ -105,7 +109,7 @@ public struct SiteCertificateFiles: Sendable {
         let certificate = folder + "/" + certificateName
         let key = folder + "/" + keyName
         for (path, bytes, mode) in [(key, Array(issued.privateKeyPEM.revealed.utf8), mode_t(0o600)), (certificate, Array(issued.certificatePEM.utf8), mode_t(0o644))] {
-            let backup = try AtomicFile.exists(path) ? AtomicFile.backupPath(stateDirectory: inventory.stateDirectory, kind: "tls-issued", sha256: FileDigest.sha256(try AtomicFile.read(path))) : nil
+            let backup = AtomicFile.exists(path) ? AtomicFile.backupPath(stateDirectory: inventory.stateDirectory, kind: "tls-issued", sha256: FileDigest.sha256(try AtomicFile.read(path))) : nil
             try AtomicFile.write(bytes, to: path, mode: mode, backupPath: backup, owner: me)
         }
         return (certificate, key)

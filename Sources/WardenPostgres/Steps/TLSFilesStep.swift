@@ -25,8 +25,6 @@ import Glibc
 ///   reloads when ssl is on.
 struct TLSFilesStep: Sendable {
     let access: SiteAccess
-    /// The moment certificates are judged at (the shell's clock, passed to the pure checks).
-    var now: @Sendable () -> Date = { Date() }
 
     // MARK: Apply
 
@@ -62,7 +60,7 @@ struct TLSFilesStep: Sendable {
             certificatePEM: try AtomicFile.readText(source(.certificate)),
             keyPEM: Secret(try AtomicFile.readText(source(.key))),
             caPEM: try AtomicFile.readText(source(.rootCertificate)),
-            hostNames: names.dnsNames, now: now(),
+            hostNames: names.dnsNames, now: Date(),
             certificateFile: source(.certificate), keyFile: source(.key))
         guard problems.isEmpty else { throw CertificateImportCheck.refusal(problems, node: node.name) }
     }

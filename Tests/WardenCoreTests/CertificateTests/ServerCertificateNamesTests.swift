@@ -35,6 +35,22 @@ struct ServerCertificateNamesTests {
         #expect(names.addressesLeftOut.isEmpty)
     }
 
+    @Test("a host name too long for a CN (64) is a DNS SAN only; the CN is the next name that fits")
+    func longName() throws {
+        var node = CertificateFixtures.node("db1")
+        let long = String(repeating: "a", count: 60) + ".plant-a.example"
+        node.hostNames = [long, "db1.plant-a.example"]
+        node.host = "10.0.4.10"
+        let names = ServerCertificateNames.forNode(node, in: inventory, serviceHosts: [])
+        #expect(names.commonName == "db1.plant-a.example")
+        #expect(names.dnsNames == [long, "db1.plant-a.example"])
+        let issued = try CertificateFixtures.authority.0.issueServer(names: names, now: CertificateFixtures.now, validityDays: 30)
+        #expect(issued.summary.certificate.matches(hostName: long).matches)
+        var tooLong = names
+        tooLong.commonName = long
+        #expect(throws: CoreError.self) { try CertificateFixtures.authority.0.issueServer(names: tooLong, now: CertificateFixtures.now, validityDays: 30) }
+    }
+
     @Test("a node known only by address is named after the node")
     func addressOnly() {
         let node = DatabaseNode(name: "db9", host: "127.0.0.1", port: 5432, dataDirectory: "/d", binDirectory: nil, role: .standby, access: .local)
