@@ -125,6 +125,7 @@ enum TLSBenchmark {
             case .checkConsumerLogins: "consumer logins over TLS"
             case .proveTLS: "wire proof (scan, verify-full, plaintext refused, consumer logins)"
             case .editServiceFile: "service files"
+            case .installTLSFiles: "certificate files: copy, reload, wire check"
             }
         }
     }

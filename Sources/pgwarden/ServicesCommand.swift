@@ -137,6 +137,18 @@ enum PlanRunner {
         var notes: [String]?
     }
 
+    /// The report for an executor's outcome and the exit code to end with (nil: success).
+    static func report(_ outcome: PlanExecutor.Outcome) -> (Report, ExitCode?) {
+        switch outcome {
+        case .completed(let applied):
+            (Report(outcome: "completed", applied: applied), nil)
+        case .rolledBack(let step, let error):
+            (Report(outcome: "rolled-back", applied: 0, failedStep: step, error: error), ExitCode(3))
+        case .rollbackFailed(let step, let error, let left):
+            (Report(outcome: "rollback-failed", applied: left.count, failedStep: step, error: error, stillApplied: left.map(\.id)), ExitCode(4))
+        }
+    }
+
     static func run(_ plan: WardenCore.Plan, stateDirectory: String, performer: any StepPerformer, format: OutputFormat) async throws {
         for note in plan.notes { Console.progress("note: \(note)") }
         if plan.isEmpty {

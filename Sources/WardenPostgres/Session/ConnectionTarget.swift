@@ -19,9 +19,9 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
     /// login can speak TLS the way a given driver does.
     public var minimumTLSVersion: TLSVersion?
     public var maximumTLSVersion: TLSVersion?
-    /// The name verify-full checks the certificate against and sends as SNI, when it is
-    /// not `host` (connecting to a node's address while checking a name services use).
-    public var tlsServerName: String?
+    /// The address to connect to when it is not `host` (libpq's `hostaddr`): the session
+    /// dials this address while verify-full still checks the certificate against `host`.
+    public var hostAddress: String? = nil
 
     public init(
         host: String, port: Int, user: String, password: Secret?, database: String = "postgres",

@@ -41,12 +41,12 @@ public struct PostgresSession: Sendable {
 
     private static func connectOnce(_ target: ConnectionTarget) async throws(PostgresError) -> PostgresSession {
         var configuration = PostgresConnection.Configuration(
-            host: target.host, port: target.port, username: target.user,
+            host: target.hostAddress ?? target.host, port: target.port, username: target.user,
             password: target.password?.revealed, database: target.database,
             tls: try tlsConfiguration(for: target)
         )
         configuration.options.connectTimeout = .milliseconds(Int64(target.connectTimeout * 1000))
-        if target.sslMode == .verifyFull { configuration.options.tlsServerName = target.tlsServerName ?? target.host }
+        if target.sslMode == .verifyFull { configuration.options.tlsServerName = target.host }
         do {
             let connection = try await PostgresConnection.connect(
                 configuration: configuration, id: Int.random(in: 1...Int.max), logger: logger)

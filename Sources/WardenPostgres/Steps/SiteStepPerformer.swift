@@ -8,6 +8,7 @@ public struct SiteStepPerformer: StepPerformer {
     private let serverParameters: ServerParameterStep
     private let serviceFiles: ServiceFileStep
     private let hbaFiles: HBAFileStep
+    private let tlsFiles: TLSFilesStep
     private let consumerLogins: ConsumerLoginStep
     private let tlsProofs: TLSProofStep
 
@@ -16,6 +17,7 @@ public struct SiteStepPerformer: StepPerformer {
         self.serverParameters = ServerParameterStep(access: access)
         self.serviceFiles = ServiceFileStep(stateDirectory: access.inventory.stateDirectory, keyFile: keyFile)
         self.hbaFiles = HBAFileStep(access: access)
+        self.tlsFiles = TLSFilesStep(access: access)
         self.consumerLogins = ConsumerLoginStep(access: access, keyFile: keyFile)
         self.tlsProofs = TLSProofStep(access: access, keyFile: keyFile)
     }
@@ -28,6 +30,8 @@ public struct SiteStepPerformer: StepPerformer {
             try await serviceFiles.apply(step)
         case .editHBAFile:
             try await hbaFiles.apply(step)
+        case .installTLSFiles:
+            try await tlsFiles.apply(step)
         case .checkConsumerLogins:
             try await consumerLogins.apply(step)
         case .proveTLS:
@@ -43,6 +47,8 @@ public struct SiteStepPerformer: StepPerformer {
             try await serviceFiles.verify(step)
         case .editHBAFile:
             try await hbaFiles.verify(step)
+        case .installTLSFiles:
+            try await tlsFiles.verify(step)
         case .checkConsumerLogins, .proveTLS:
             break  // a check step's apply is its verification
         }
@@ -56,6 +62,8 @@ public struct SiteStepPerformer: StepPerformer {
             try await serviceFiles.undo(step, record: record)
         case .hbaFile:
             try await hbaFiles.undo(record)
+        case .tlsFiles:
+            try await tlsFiles.undo(record)
         case .checked:
             break
         }

@@ -83,9 +83,11 @@ struct TLSProofStep: Sendable {
         var results: [String: String?] = [:]
         for name in proof.hostNames {
             do {
+                // Dial the node's address; check the certificate against the name services use.
                 var target = try access.target(node: node, sslMode: .verifyFull)
                 target.rootCertificatePath = proof.rootCertificate
-                target.tlsServerName = name
+                target.hostAddress = node.host
+                target.host = name
                 try await PostgresSession.with(target) { session in _ = try await session.value("SELECT 1::text") }
                 results[name] = .some(nil)
             } catch {
