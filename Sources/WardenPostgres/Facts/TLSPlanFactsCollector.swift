@@ -25,7 +25,8 @@ public enum TLSPlanFactsCollector {
         }
         let files = try ServiceFleet.read(inventory.services)
         var input = TLSPlanInput(site: inventory.site, superuser: inventory.superuser, replicationRole: inventory.replicationRole,
-                                 policy: inventory.policy, nodes: nodes, serviceNodes: inventory.serviceNodes, services: files, now: now)
+                                 policy: inventory.policy, nodes: nodes, serviceNodes: inventory.serviceNodes, services: files,
+                                 extraHostNames: inventory.primary?.hostNames ?? [], now: now)
         if let primary = nodes.first(where: { $0.node.role == .primary }), primary.settings?["ssl"]?.matches("on") == true,
            let consumers = try? TLSConsumer.read(files, serviceNodes: inventory.serviceNodes),
            consumers.unreadable.isEmpty, !consumers.consumers.isEmpty, consumers.consumers.allSatisfy(\.settings.requiresTLS) {
@@ -33,6 +34,26 @@ public enum TLSPlanFactsCollector {
             input.consumerLogins = await ConsumerLoginCheck.run(services: inventory.services, keyFile: keyFile.exists ? keyFile : nil)
         }
         return input
+    }
+
+    /// The steps that install the certificates `pgwarden tls issue|import` left in the state
+    /// directory into each node's data directory, and what each node will serve once they
+    /// ran (the TLS planner plans against that, not against what is there now).
+    public static func installSteps(_ access: SiteAccess) throws -> (steps: [PlannedStep], material: [String: ServedCertificate]) {
+        var steps: [PlannedStep] = []
+        var material: [String: ServedCertificate] = [:]
+        for node in access.inventory.databaseNodes where node.role != .fenced && AtomicFile.exists(node.dataDirectory) {
+            guard let step = try TLSFileSurvey.installStep(for: node, inventory: access.inventory) else { continue }
+            steps.append(step)
+            let issued = TLSFileLocations.issued(node: node.name, inventory: access.inventory)
+            let owner = OSAccount.owner(of: node.dataDirectory)
+            material[node.name] = ServedCertificate(
+                certificatePEM: try AtomicFile.readText(issued[.certificate] ?? ""), caPEM: try AtomicFile.readText(issued[.rootCertificate] ?? ""),
+                key: FileFact(purpose: "ssl_key_file", path: node.dataDirectory + "/" + TLSFileRole.key.fileName, exists: true,
+                              mode: TLSFileRole.key.mode, owner: owner),
+                dataDirectoryOwner: owner)
+        }
+        return (steps, material)
     }
 
     static func collect(_ node: DatabaseNode, access: SiteAccess, earlierSteps: [PlannedStep], pendingMaterial: ServedCertificate?) async throws -> TLSNodeInput {

@@ -22,13 +22,13 @@ public enum SitePlanner {
             notes += planned.notes
         }
         if scopes.contains(.tls) {
-            // The TLS planner plans pg_hba.conf as the earlier scopes' steps leave it (auth
-            // edits it first), so its SHA-256 check expects the file those steps write.
-            // Hook for the certificate install step (`pgwarden tls`, cert branch): plan it
-            // here, append its steps, and pass what it installs as `pendingMaterial`.
-            let input = try await TLSPlanFactsCollector.collect(access, earlierSteps: steps)
+            // Issued certificates are installed first, and the TLS planner plans against
+            // what they install. It plans pg_hba.conf as the earlier scopes' steps leave it
+            // (auth edits it first), so its SHA-256 check expects the file those steps write.
+            let install = try TLSPlanFactsCollector.installSteps(access)
+            let input = try await TLSPlanFactsCollector.collect(access, earlierSteps: steps, pendingMaterial: install.material)
             let planned = try TLSPlanner.plan(input)
-            steps += planned.steps
+            steps += install.steps + planned.steps
             notes += planned.notes
         }
         return Plan(site: access.inventory.site, steps: steps, notes: notes)

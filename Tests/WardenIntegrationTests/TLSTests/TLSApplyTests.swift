@@ -162,6 +162,37 @@ struct TLSApplyTests {
         }
     }
 
+    /// A certificate issued by `pgwarden tls` and not installed yet: one `apply --only tls`
+    /// installs it, turns TLS on and proves verify-full against the site CA; undo puts the
+    /// data directory and the server files back.
+    @Test("issued by pgwarden tls: apply --only tls installs it first, then TLS on, proven; undone")
+    func issuedCertificateIsInstalledFirst() async throws {
+        try await withLab { site in
+            let common = ["--inventory", site.inventoryPath]
+            let run = { (arguments: [String]) in try await ConnstrCLITests.run(arguments + common) }
+            try await TLSLab.pointConsumersAtHostName(site)
+            let before = try TLSLab.serverFiles(site)
+            #expect(try await run(["tls", "ca", "init"]).status == 0)
+            let issue = try await run(["tls", "issue", "server", "--node", "db1", "--no-install"])
+            #expect(issue.status == 0, "\(issue.standardError)")
+
+            let plan = try await SitePlanner.plan(try site.access(), only: [.tls])
+            #expect(plan.steps.map(\.id) == ["db1/tls/files", "db1/setting/ssl_ca_file", "db1/setting/ssl_ciphers", "db1/setting/ssl", "db1/tls/proof"])
+            guard case .proveTLS(let proof)? = plan.steps.last?.action else { Issue.record("no proof"); return }
+            #expect(proof.hostNames == [TLSLab.hostName])
+            let apply = try await run(["apply", "--only", "tls"])
+            #expect(apply.status == 0, "\(apply.standardOutput)\n\(apply.standardError)")
+            let primary = try #require(try site.inventory().primary)
+            let served = try await WireProbe(host: primary.host, port: primary.port).scanTLS()
+            let leaf = try CertificateFacts(der: try #require(served.certificateChain.first))
+            #expect(leaf.dnsNames.contains(TLSLab.hostName) && leaf.ipAddresses.isEmpty)
+
+            #expect(try await run(["undo"]).status == 0)
+            #expect(try TLSLab.serverFiles(site) == before)
+            #expect(!AtomicFile.exists(primary.dataDirectory + "/server.key"))
+        }
+    }
+
     /// A standby made by pg_basebackup serves its own copy of the certificate; after
     /// hostssl-only its replication connection comes back over TLS.
     @Test("with a standby: its own TLS settings, and it reconnects over TLS")
