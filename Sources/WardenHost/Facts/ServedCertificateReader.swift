@@ -4,11 +4,11 @@ import WardenCore
 
 /// Reads what a node would serve with `ssl = on`: `server.crt`, the key's existence, mode
 /// and owner (never its contents), and `root.crt` when there is one — the names
-/// `pgwarden tls` installs and PostgreSQL's defaults.
+/// `pgwarden tls` installs (``TLSFileRole``) and PostgreSQL's defaults.
 public enum ServedCertificateReader {
-    public static let certificateFile = "server.crt"
-    public static let keyFile = "server.key"
-    public static let caFile = "root.crt"
+    static let certificateFile = TLSFileRole.certificate.fileName
+    static let keyFile = TLSFileRole.key.fileName
+    static let caFile = TLSFileRole.rootCertificate.fileName
 
     /// The material in `dataDirectory`, or nil when there is no certificate there.
     /// - Throws: when the certificate exists but cannot be read (permissions).
