@@ -32,12 +32,12 @@ public struct LabCertificates: Sendable {
             """.utf8), to: extensions, mode: 0o600)
         let steps: [[String]] = [
             ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", directory + "/ca.key"],
-            ["req", "-x509", "-new", "-key", directory + "/ca.key", "-subj", "/CN=pgwarden lab CA", "-days", "30",
+            ["req", "-x509", "-new", "-key", directory + "/ca.key", "-subj", "/CN=pgwarden lab CA", "-days", "365",
              "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", certificates.caCertificate],
             ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", certificates.serverKey],
             ["req", "-new", "-key", certificates.serverKey, "-subj", "/CN=\(commonName)", "-out", directory + "/server.csr"],
             ["x509", "-req", "-in", directory + "/server.csr", "-CA", certificates.caCertificate, "-CAkey", directory + "/ca.key",
-             "-CAcreateserial", "-days", "30", "-extfile", extensions, "-out", certificates.serverCertificate],
+             "-CAcreateserial", "-days", "365", "-extfile", extensions, "-out", certificates.serverCertificate],
         ]
         for arguments in steps {
             let result = try await ProcessRunner().run(openssl, arguments)
