@@ -10,6 +10,8 @@ let benchmarks: [(name: String, run: () async throws -> Void)] = [
     ("services", ServicesBenchmark.run),
     ("replication", ReplicationBenchmark.run),
     ("audit", AuditBenchmark.run),
+    ("certificates", CertificatesBenchmark.run),
+    ("tls", TLSBenchmark.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

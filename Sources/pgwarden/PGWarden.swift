@@ -17,6 +17,7 @@ struct PGWarden: AsyncParsableCommand {
           pgwarden apply             # do it, verifying every step
           pgwarden undo              # roll the last apply back
           pgwarden services apply --require-ssl --seal   # every service config at once
+          pgwarden tls ca init && pgwarden tls issue server --node db1   # certificates
           pgwarden replica add db2 && pgwarden failover  # standby, then fail over and repoint
 
         Exit codes: 0 ok, 1 findings at/above --fail-on, 2 bad input, 3 failed and rolled
@@ -25,7 +26,7 @@ struct PGWarden: AsyncParsableCommand {
         version: WardenCoreVersion.string,
         subcommands: [
             LabCommand.self, InventoryCommand.self, AuditCommand.self, PlanCommand.self, ApplyCommand.self, UndoCommand.self,
-            ServicesCommand.self, ConnstrCommand.self, KeyCommand.self, SecretCommand.self,
+            ServicesCommand.self, ConnstrCommand.self, KeyCommand.self, SecretCommand.self, TLSCommand.self,
             ReplicaCommand.self, StatusCommand.self, FailoverCommand.self, SwitchoverCommand.self, RejoinCommand.self,
         ]
     )

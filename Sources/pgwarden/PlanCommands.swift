@@ -45,6 +45,8 @@ struct ApplyCommand: AsyncParsableCommand {
             let inventory = try inventoryOptions.load()
             let access = SiteAccess(inventory: inventory)
             let plan = try await SitePlanner.plan(access, only: scope.scopes)
+            // Notes say what was left out and why (a consumer hostssl-only waits for, a restart).
+            for note in plan.notes { Console.progress("note: \(note)") }
             if plan.isEmpty {
                 if output.format == .json { try Console.json(Report(outcome: "nothing-to-do", applied: 0)) } else { Console.out("Nothing to do: the site matches its policy.") }
                 return

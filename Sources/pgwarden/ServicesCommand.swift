@@ -14,6 +14,7 @@ struct ServicesCommand: AsyncParsableCommand {
         One verified, reversible step per file; all-or-nothing. Examples:
           pgwarden services plan --require-ssl --tls-min 1.2 --seal
           pgwarden services apply --host-from-cert server.pem --root-cert /etc/pki/root.pem
+          pgwarden services apply --verify-full --root-cert /etc/pki/root.pem
           pgwarden services apply --repoint db2.example.com:4432
           pgwarden services apply --multi-host db1:4432,db2:4432
           pgwarden undo
@@ -60,6 +61,8 @@ struct ServicesCommand: AsyncParsableCommand {
 struct ServiceChangeOptions: ParsableArguments {
     @Flag(name: .customLong("require-ssl"), help: "Require TLS in each driver's spelling (Ssl Mode=Require, sslMode: require, ssl: \"true\", SSL: 1, Security.Enable).")
     var requireSSL = false
+    @Flag(name: .customLong("verify-full"), help: "SSL mode verify-full in each driver's spelling (Ssl Mode=VerifyFull, sslmode=verify-full, \"Mode\": \"verify-full\"); needs --root-cert, written alongside.")
+    var verifyFull = false
     @Option(name: .customLong("tls-min"), help: ArgumentHelp("Oldest TLS version, where the driver has a setting (Devart SSL TLS Protocol, libpq ssl_min_protocol_version, node --ssl= bitmask).", valueName: "1.2|1.3"))
     var tlsMin: String?
     @Option(name: .customLong("host-from-cert"), help: ArgumentHelp("Set every host to the subject CN of this PEM certificate (the server's).", valueName: "pem"))
@@ -80,6 +83,12 @@ struct ServiceChangeOptions: ParsableArguments {
     func request() throws -> ServiceChangeRequest {
         var request = ServiceChangeRequest()
         request.requireSSL = requireSSL
+        if verifyFull {
+            guard rootCert != nil else {
+                throw CoreError(.invalid, "--verify-full needs --root-cert", hint: "give the CA certificate services check the server against, e.g. --verify-full --root-cert /etc/pki/root.pem")
+            }
+            request.verifyFull = true
+        }
         if let tlsMin {
             guard let version = DriverSpelling.tlsVersion(tlsMin), version >= .tls1_2 else {
                 throw CoreError(.invalid, "--tls-min \(tlsMin) is not TLS 1.2 or 1.3", hint: "use --tls-min 1.2 (older versions are broken)")
@@ -110,7 +119,7 @@ struct ServiceChangeOptions: ParsableArguments {
         request.clientKey = clientKey
         request.sealPasswords = seal
         guard !request.isEmpty else {
-            throw CoreError(.invalid, "no change asked for", hint: "give at least one of --require-ssl, --tls-min, --host-from-cert, --repoint, --multi-host, --root-cert, --seal")
+            throw CoreError(.invalid, "no change asked for", hint: "give at least one of --require-ssl, --verify-full, --tls-min, --host-from-cert, --repoint, --multi-host, --root-cert, --seal")
         }
         return request
     }
@@ -126,6 +135,18 @@ enum PlanRunner {
         var error: String?
         var stillApplied: [String]?
         var notes: [String]?
+    }
+
+    /// The report for an executor's outcome and the exit code to end with (nil: success).
+    static func report(_ outcome: PlanExecutor.Outcome) -> (Report, ExitCode?) {
+        switch outcome {
+        case .completed(let applied):
+            (Report(outcome: "completed", applied: applied), nil)
+        case .rolledBack(let step, let error):
+            (Report(outcome: "rolled-back", applied: 0, failedStep: step, error: error), ExitCode(3))
+        case .rollbackFailed(let step, let error, let left):
+            (Report(outcome: "rollback-failed", applied: left.count, failedStep: step, error: error, stillApplied: left.map(\.id)), ExitCode(4))
+        }
     }
 
     static func run(_ plan: WardenCore.Plan, stateDirectory: String, performer: any StepPerformer, format: OutputFormat) async throws {

@@ -74,6 +74,18 @@ extension AuditCatalogue {
             }
         },
         AuditRule(
+            id: "TLS-018", title: "The server certificate expires within the warning window", severity: .medium,
+            fix: "Issue and install a new server certificate before it expires; the reload keeps existing sessions.",
+            command: "pgwarden tls rotate", references: [Reference.traffic],
+            rationale: "When the certificate expires, every verifying client (verify-ca, verify-full) refuses new connections at once; renewing inside the window (tls.warning_days, 30 by default) leaves time to roll it out. TLS-010 covers a certificate already expired."
+        ) { facts, rule in
+            leafFindings(facts, rule) { leaf in
+                guard CertificateRotation.isDue(notAfter: leaf.notAfter, now: facts.observedAt, warningDays: facts.policy.warningDays) else { return nil }
+                let days = Int((leaf.notAfter.timeIntervalSince(facts.observedAt) / 86_400).rounded(.down))
+                return "certificate \(leaf.subject) expires on \(day(leaf.notAfter)) (\(days) day(s) left; warning window \(facts.policy.warningDays) days)"
+            }
+        },
+        AuditRule(
             id: "TLS-017", title: "The server certificate could not be read", severity: .low,
             fix: "Check the certificate file the server uses (ssl_cert_file); audit again.",
             command: "pgwarden tls probe HOST:PORT", references: [],

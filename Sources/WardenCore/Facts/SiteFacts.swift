@@ -56,12 +56,22 @@ public struct PolicyFacts: Sendable, Hashable, Codable {
     /// `TLSv1.2` etc., as PostgreSQL spells it.
     public var tlsMinimumVersion: String
     public var clientNetworks: [String]
+    /// `tls.warning_days`: a certificate expiring sooner than this is due for renewal (nil
+    /// in facts saved before the field existed: the default applies).
+    public var certificateWarningDays: Int?
 
-    public init(passwordEncryption: String = "scram-sha-256", tlsMinimumVersion: String = "TLSv1.2", clientNetworks: [String] = []) {
+    public init(
+        passwordEncryption: String = "scram-sha-256", tlsMinimumVersion: String = "TLSv1.2", clientNetworks: [String] = [],
+        certificateWarningDays: Int? = nil
+    ) {
         self.passwordEncryption = passwordEncryption
         self.tlsMinimumVersion = tlsMinimumVersion
         self.clientNetworks = clientNetworks
+        self.certificateWarningDays = certificateWarningDays
     }
+
+    /// The warning window in days (``CertificateSettings/defaultWarningDays`` when unset).
+    public var warningDays: Int { certificateWarningDays ?? CertificateSettings.defaultWarningDays }
 
     /// The policy floor as a `TLSVersion` (TLS 1.2 when the text is not a known spelling).
     public var tlsFloor: TLSVersion {

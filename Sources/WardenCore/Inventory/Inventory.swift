@@ -24,6 +24,8 @@ public struct Inventory: Sendable, Hashable {
     public var policy: Policy
     /// The site's file share and where it is replicated to, if the site names one.
     public var fileShare: FileShare? = nil
+    /// The site CA and certificate lifetimes (`tls:`); defaults under the state directory.
+    public var tls: CertificateSettings
 
     public init(
         site: String, baseDirectory: String, stateDirectory: String, superuser: String,
@@ -42,6 +44,7 @@ public struct Inventory: Sendable, Hashable {
         self.services = services
         self.storedPasswordFiles = storedPasswordFiles
         self.policy = policy
+        self.tls = CertificateSettings(stateDirectory: stateDirectory)
     }
 
     /// The node that currently takes writes, as the inventory records it.
@@ -75,6 +78,10 @@ public struct DatabaseNode: Sendable, Hashable {
     public var binDirectory: String?
     public var role: Role
     public var access: Access
+    /// Further DNS names services use to reach this node (`host_names:`), besides `host`:
+    /// the server certificate names every one of them, so verify-full works whichever a
+    /// service dials.
+    public var hostNames: [String] = []
 
     public init(
         name: String, host: String, port: Int, dataDirectory: String, binDirectory: String?,

@@ -25,7 +25,7 @@ public enum InventoryParser {
     private static func readInventory(_ root: YAMLMapping, base: String) throws(CoreError) -> Inventory {
         try root.allowOnly([
             "site", "state_dir", "superuser", "replication_role", "secrets", "database_nodes",
-            "service_nodes", "services", "stored_password_files", "policy", "file_share",
+            "service_nodes", "services", "stored_password_files", "policy", "file_share", "tls",
         ])
         let site = try root.requiredString("site")
         let stateDirectory = PathResolution.resolve(try root.string("state_dir") ?? ".pgwarden-state", against: base)
@@ -93,18 +93,21 @@ public enum InventoryParser {
             policy: policy
         )
         inventory.fileShare = fileShare
+        if let mapping = try root.mapping("tls") {
+            inventory.tls = try readCertificateSettings(mapping, base: base, stateDirectory: stateDirectory)
+        }
         return inventory
     }
 
     // MARK: Sections
 
     private static func readDatabaseNode(_ node: YAMLMapping, base: String) throws(CoreError) -> DatabaseNode {
-        try node.allowOnly(["name", "host", "port", "data_dir", "bin_dir", "role", "access"])
+        try node.allowOnly(["name", "host", "host_names", "port", "data_dir", "bin_dir", "role", "access"])
         let port = try node.requiredInt("port")
         guard (1...65535).contains(port) else {
             throw node.value("port")?.error("port \(port) is out of range", hint: "use a TCP port from 1 to 65535") ?? node.error("bad port")
         }
-        return DatabaseNode(
+        var databaseNode = DatabaseNode(
             name: try node.requiredString("name"),
             host: try node.requiredString("host"),
             port: port,
@@ -113,6 +116,54 @@ public enum InventoryParser {
             role: try node.enumValue("role", DatabaseNode.Role.self) ?? .standby,
             access: try node.enumValue("access", DatabaseNode.Access.self) ?? .local
         )
+        databaseNode.hostNames = try readHostNames(node)
+        return databaseNode
+    }
+
+    /// `host_names:` — DNS names only: an address in a certificate is a deliberate choice
+    /// (`tls issue server --ip-san`), never something a list entry slips in.
+    private static func readHostNames(_ node: YAMLMapping) throws(CoreError) -> [String] {
+        guard let names = try node.stringSequence("host_names") else { return [] }
+        var seen = Set<String>()
+        for name in names {
+            if IPAddressText.bytes(name.text) != nil {
+                throw name.error("'\(name.text)' is an address, not a host name",
+                                 hint: "addresses belong in host:; a certificate names them only with `pgwarden tls issue server --ip-san`")
+            }
+            guard DNSNameSyntax.isValid(name.text) else {
+                throw name.error("'\(name.text)' is not a DNS host name",
+                                 hint: "use letters, digits and hyphens in dot-separated labels, e.g. db1.plant-a.example")
+            }
+            guard seen.insert(name.text.lowercased()).inserted else {
+                throw name.error("host name '\(name.text)' is listed twice", hint: "keep one of them")
+            }
+        }
+        return names.map(\.text)
+    }
+
+    private static func readCertificateSettings(_ node: YAMLMapping, base: String, stateDirectory: String) throws(CoreError) -> CertificateSettings {
+        try node.allowOnly(["ca_cert", "ca_key", "validity_days", "warning_days"])
+        var settings = CertificateSettings(stateDirectory: stateDirectory)
+        if let path = try node.string("ca_cert") { settings.caCertificate = PathResolution.resolve(path, against: base) }
+        if let path = try node.string("ca_key") { settings.caKey = PathResolution.resolve(path, against: base) }
+        if node.value("validity_days") != nil {
+            settings.validityDays = try node.requiredInt("validity_days")
+            guard (1...3650).contains(settings.validityDays) else {
+                throw node.value("validity_days")?.error("validity_days \(settings.validityDays) is out of range", hint: "use 1 to 3650 days; 365 is usual") ?? node.error("bad validity_days")
+            }
+        }
+        if node.value("warning_days") != nil {
+            settings.warningDays = try node.requiredInt("warning_days")
+            guard settings.warningDays >= 0 else {
+                throw node.value("warning_days")?.error("warning_days cannot be negative", hint: "e.g. warning_days: 30") ?? node.error("bad warning_days")
+            }
+        }
+        guard settings.warningDays < settings.validityDays else {
+            throw (node.value("warning_days") ?? node.value("validity_days"))?.error(
+                "warning_days (\(settings.warningDays)) must be shorter than validity_days (\(settings.validityDays))",
+                hint: "otherwise every new certificate is already due for renewal") ?? node.error("bad warning_days")
+        }
+        return settings
     }
 
     private static func readServiceNode(_ node: YAMLMapping) throws(CoreError) -> ServiceNode {
@@ -176,6 +227,21 @@ public enum InventoryParser {
             let item = items[index]
             throw (item.value("name") ?? item.value(key))?.error("\(what) '\(name)' is listed twice", hint: "names must be unique; give each a distinct name")
                 ?? item.error("\(what) '\(name)' is listed twice", hint: "names must be unique")
+        }
+    }
+}
+
+// MARK: - DNS name syntax
+
+/// Syntax check for a DNS host name (RFC 1123 labels): what may go into a dNSName SAN.
+enum DNSNameSyntax {
+    static func isValid(_ text: String) -> Bool {
+        var name = Substring(text)
+        if name.hasSuffix(".") { name = name.dropLast() }
+        guard !name.isEmpty, name.utf8.count <= 253 else { return false }
+        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { label in
+            guard (1...63).contains(label.utf8.count), label.first != "-", label.last != "-" else { return false }
+            return label.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || $0 == "-" }
         }
     }
 }

@@ -61,6 +61,21 @@ public enum StepAction: Sendable, Hashable, Codable {
     /// `pg_hba_file_rules` (no error rows, the server's rules are the file's); undone by
     /// restoring the old bytes and reloading.
     case editHBAFile(node: String, file: String, expectedSHA256: String, resultSHA256: String, edits: [HBAEdit])
+    /// Copies issued TLS files (server.crt, server.key, root.crt) into a node's data
+    /// directory (see ``TLSFileCopy``): hash-checked, atomic, owned by the data directory's
+    /// owner with the right mode, old bytes kept; then reloads when the server has ssl on and
+    /// reads these files. Verified by re-reading the files and, with ssl on, by the
+    /// certificate the server presents on the wire; undone by restoring the old files (or
+    /// removing new ones) and reloading. Built by ``TLSFileInstallPlanner``.
+    case installTLSFiles(node: String, files: [TLSFileCopy])
+    /// Changes nothing: logs in as every consumer in `services` with the settings of its
+    /// own config file (TLS, versions, certificate checks as its driver would), and fails
+    /// when one cannot. Planned right before a step that could lock a consumer out, so the
+    /// last word is a real login at apply time, not what the plan saw.
+    case checkConsumerLogins(node: String, services: [String], reason: String)
+    /// Changes nothing: proves a node's TLS state on the wire (``TLSProof``). A failure
+    /// rolls back every step of the apply before it.
+    case proveTLS(TLSProof)
 }
 
 // MARK: - What undo needs
@@ -78,4 +93,10 @@ public enum UndoRecord: Sendable, Hashable, Codable {
     /// A node's pg_hba.conf was replaced (old bytes in `backupPath`, as for a service file);
     /// undo restores them and reloads the node.
     case hbaFile(node: String, file: String, backupPath: String, previousSHA256: String, writtenSHA256: String)
+    /// TLS files were installed in a node's data directory; undo puts each back (see
+    /// ``TLSFileUndo``) and reloads the node when ssl is on.
+    case tlsFiles(node: String, files: [TLSFileUndo])
+    /// A step that only checked something (``StepAction/checkConsumerLogins(node:services:reason:)``,
+    /// ``StepAction/proveTLS(_:)``): there is nothing to undo.
+    case checked(step: String)
 }

@@ -19,15 +19,20 @@ public enum ServerSettingsPlanner {
                 notes.append("\(node): \(name) = \(want) needs a server restart (context \(setting.context)); not planned")
                 continue
             }
-            steps.append(PlannedStep(
-                id: "\(node)/setting/\(setting.name)",
-                title: "\(node): set \(setting.name) to \(want) (now \(setting.displayValue))",
-                reason: "policy.server_settings.\(name)",
-                diff: ["- \(setting.name) = \(setting.displayValue)", "+ \(setting.name) = \(want)"],
-                action: .setServerParameter(node: node, name: setting.name, value: want)
-            ))
+            steps.append(step(node: node, setting: setting, value: want, reason: "policy.server_settings.\(name)"))
         }
         return (steps, notes)
+    }
+
+    /// The `ALTER SYSTEM` + reload step that sets `setting` to `value` on `node`.
+    public static func step(node: String, setting: ServerSetting, value: String, reason: String) -> PlannedStep {
+        PlannedStep(
+            id: "\(node)/setting/\(setting.name)",
+            title: "\(node): set \(setting.name) to \(value) (now \(setting.displayValue.isEmpty ? "''" : setting.displayValue))",
+            reason: reason,
+            diff: ["- \(setting.name) = \(setting.displayValue)", "+ \(setting.name) = \(value)"],
+            action: .setServerParameter(node: node, name: setting.name, value: value)
+        )
     }
 }
 

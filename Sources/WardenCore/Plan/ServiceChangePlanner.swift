@@ -58,10 +58,18 @@ public enum ServiceChangePlanner {
         func set(_ field: ConnectionField, _ value: ConnectionValue) {
             if !ServiceConfig.holds(field, value, in: settings) { edits.append(.set(entry: entry, field: field, value: value)) }
         }
-        if request.requireSSL {
-            if has.contains(.sslMode), !(settings.sslMode?.requiresTLS ?? false) { set(.sslMode, .sslMode(.require)) }
-            if has.contains(.sslEnabled) { set(.sslEnabled, .switchedOn(true)) }
+        // verify-full only where the entry can also name the CA: without it the driver
+        // would check the server against the system's CAs and fail.
+        let verifies = request.verifyFull && has.contains(.sslMode) && has.contains(.rootCertificate)
+        if request.verifyFull && !verifies {
+            notes.append("\(service) \(entry): \(settings.driver.rawValue) has no place for \(has.contains(.sslMode) ? "the CA certificate" : "an SSL mode") in this shape; left at \(request.requireSSL ? "require" : "its current mode")")
         }
+        if verifies {
+            set(.sslMode, .sslMode(.verifyFull))
+        } else if request.requireSSL, has.contains(.sslMode), !(settings.sslMode?.requiresTLS ?? false) {
+            set(.sslMode, .sslMode(.require))
+        }
+        if request.requireSSL || verifies, has.contains(.sslEnabled) { set(.sslEnabled, .switchedOn(true)) }
         if let version = request.tlsMinimum {
             if has.contains(.tlsOptions) {
                 set(.tlsOptions, .tlsMinimum(version))
@@ -140,7 +148,8 @@ public enum ServiceChangePlanner {
             if case .set(_, let field, _) = edit { return field }
             return nil
         })
-        if fields.contains(.sslMode) || fields.contains(.sslEnabled) { parts.append("require SSL") }
+        let verifyFull = edits.contains { if case .set(_, .sslMode, .sslMode(.verifyFull)) = $0 { true } else { false } }
+        if verifyFull { parts.append("verify the server (verify-full)") } else if fields.contains(.sslMode) || fields.contains(.sslEnabled) { parts.append("require SSL") }
         if fields.contains(.tlsProtocol) || fields.contains(.tlsOptions) { parts.append("set the TLS minimum") }
         if fields.contains(.host) || fields.contains(.port) { parts.append("set the host") }
         if fields.contains(.rootCertificate) || fields.contains(.clientCertificate) || fields.contains(.clientKey) { parts.append("set certificate paths") }
@@ -152,6 +161,7 @@ public enum ServiceChangePlanner {
     static func reason(_ request: ServiceChangeRequest) -> String {
         var parts: [String] = []
         if request.requireSSL { parts.append("--require-ssl") }
+        if request.verifyFull { parts.append("--verify-full") }
         if let version = request.tlsMinimum { parts.append("--tls-min \(version)") }
         if let host = request.host { parts.append("host from certificate CN \(host)") }
         if let hosts = request.hosts { parts.append((hosts.count > 1 ? "--multi-host " : "--repoint ") + ConnectionHostList.join(hosts)) }

@@ -4,6 +4,9 @@
 public struct ServiceChangeRequest: Sendable, Hashable {
     /// Require TLS in each driver's own spelling (SSL mode `require`, switches on).
     public var requireSSL: Bool = false
+    /// SSL mode verify-full in each driver's own spelling (`VerifyFull`, `verify-full`),
+    /// where the entry also has a place for the CA certificate (`rootCertificate`).
+    public var verifyFull: Bool = false
     /// The oldest TLS version allowed, where the driver has a setting for it.
     public var tlsMinimum: OpenSSLOptions.ProtocolVersion?
     /// Set every entry's host to this name (e.g. the server certificate's CN).

@@ -27,16 +27,21 @@ extension CertificateFacts {
     /// matches nothing); IP literals only against iPAddress SANs. Case-insensitive,
     /// trailing dots ignored.
     public func matches(hostName: String) -> CertificateHostMatch {
+        Self.match(hostName: hostName, dnsNames: dnsNames, ipAddresses: ipAddresses, commonName: subjectCommonName)
+    }
+
+    /// The RFC 6125 check on a certificate's names, wherever they were read from.
+    static func match(hostName: String, dnsNames: [String], ipAddresses: [String], commonName: String?) -> CertificateHostMatch {
         if let address = IPAddressText.bytes(hostName) {
             let matched = ipAddresses.first { IPAddressText.bytes($0) == address }
             return CertificateHostMatch(matches: matched != nil, rule: .ipSubjectAltName, matchedName: matched)
         }
-        let host = Self.normalized(hostName)
+        let host = normalized(hostName)
         if !dnsNames.isEmpty {
-            let matched = dnsNames.first { Self.dnsPattern($0, matches: host) }
+            let matched = dnsNames.first { dnsPattern($0, matches: host) }
             return CertificateHostMatch(matches: matched != nil, rule: .dnsSubjectAltName, matchedName: matched)
         }
-        let matched = subjectCommonName.flatMap { Self.dnsPattern($0, matches: host) ? $0 : nil }
+        let matched = commonName.flatMap { dnsPattern($0, matches: host) ? $0 : nil }
         return CertificateHostMatch(matches: matched != nil, rule: .commonNameFallback, matchedName: matched)
     }
 
@@ -56,5 +61,12 @@ extension CertificateFacts {
         guard patternLabels.first == "*" else { return pattern == host }
         guard patternLabels.count >= 3, !patternLabels.dropFirst().contains(where: { $0.contains("*") }) else { return false }
         return patternLabels.dropFirst() == hostLabels.dropFirst()
+    }
+}
+
+extension CertificateFact {
+    /// The same check on the audit's (Codable) description of a certificate.
+    public func matches(hostName: String) -> CertificateHostMatch {
+        CertificateFacts.match(hostName: hostName, dnsNames: dnsNames, ipAddresses: ipAddresses, commonName: commonName)
     }
 }

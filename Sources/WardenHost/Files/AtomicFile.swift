@@ -52,11 +52,14 @@ public enum AtomicFile {
 
     /// Replaces `path` with `bytes` atomically. If `path` exists, its bytes are first copied
     /// to `backupPath` (when given), and the new file keeps its owner and mode; a new file
-    /// gets `mode`. Returns the backup's path, if one was made.
+    /// gets `mode`. With `owner`, the file gets that owner and `mode` whatever the old one
+    /// had (for files whose owner and mode are part of the change, like a server's TLS key);
+    /// both are set before the rename, so no reader ever sees the new bytes with the wrong
+    /// owner. Returns the backup's path, if one was made.
     @discardableResult
     public static func write(
         _ bytes: [UInt8], to path: String, mode: mode_t = 0o644, backupPath: String? = nil,
-        beforeRename: BeforeRename? = nil
+        owner: FileOwner? = nil, beforeRename: BeforeRename? = nil
     ) throws(HostError) -> String? {
         var existing = stat()
         let exists = stat(path, &existing) == 0
@@ -80,7 +83,10 @@ public enum AtomicFile {
         do {
             defer { close(fd) }
             try writeAll(fd, bytes, path: temporaryPath)
-            if exists {
+            if let owner {
+                guard fchown(fd, owner.uid, owner.gid) == 0 else { throw HostError.posix("set the owner of", temporaryPath, errno: errno) }
+                guard fchmod(fd, mode) == 0 else { throw HostError.posix("set the mode of", temporaryPath, errno: errno) }
+            } else if exists {
                 guard fchmod(fd, existing.st_mode & 0o7777) == 0 else { throw HostError.posix("set the mode of", temporaryPath, errno: errno) }
                 if fchown(fd, existing.st_uid, existing.st_gid) != 0 && geteuid() == 0 {
                     throw HostError.posix("set the owner of", temporaryPath, errno: errno)

@@ -21,7 +21,8 @@ public struct SiteFactsCollector: Sendable {
         let policy = inventory.policy
         var facts = SiteFacts(
             site: inventory.site, superuser: inventory.superuser, replicationRole: inventory.replicationRole,
-            policy: PolicyFacts(passwordEncryption: policy.passwordEncryption, tlsMinimumVersion: policy.tlsMinimumVersion, clientNetworks: policy.clientNetworks),
+            policy: PolicyFacts(passwordEncryption: policy.passwordEncryption, tlsMinimumVersion: policy.tlsMinimumVersion, clientNetworks: policy.clientNetworks,
+                                certificateWarningDays: inventory.tls.warningDays),
             serviceNodeAddresses: Dictionary(inventory.serviceNodes.map { ($0.name, $0.address) }, uniquingKeysWith: { first, _ in first }),
             observedAt: Date())
         progress("reading \(inventory.services.count) service config(s) and \(inventory.storedPasswordFiles.count) stored-password file(s)")

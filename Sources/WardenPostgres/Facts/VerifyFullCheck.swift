@@ -25,8 +25,8 @@ public struct VerifyFullCheck: Sendable {
         let user = request.user ?? access.inventory.superuser
         let password = request.user.flatMap { try? access.password(for: $0) }
         let target = ConnectionTarget(
-            host: node.host, port: node.port, user: user, password: password, database: request.database ?? "postgres",
-            sslMode: .verifyFull, rootCertificatePath: trustRoot, serverName: request.hostName, connectTimeout: timeoutSeconds)
+            host: request.hostName, port: node.port, user: user, password: password, database: request.database ?? "postgres",
+            sslMode: .verifyFull, rootCertificatePath: trustRoot, hostAddress: node.host, connectTimeout: timeoutSeconds)
         do {
             let session = try await PostgresSession.connect(target)
             await session.close()

@@ -13,16 +13,20 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
     public var sslMode: SSLMode
     /// PEM file of the CA to trust, for verify-ca / verify-full.
     public var rootCertificatePath: String?
-    /// The name TLS uses — SNI and verify-full's host-name check — when it is not `host`:
-    /// a service's host name while the connection goes to the node's own address (an audit
-    /// checking, from here, what that service would see). Nil means `host`.
-    public var serverName: String?
     /// Seconds before a connection attempt is given up.
     public var connectTimeout: Double
+    /// The oldest and newest TLS versions to offer (nil: the library's defaults), so a
+    /// login can speak TLS the way a given driver does.
+    public var minimumTLSVersion: TLSVersion?
+    public var maximumTLSVersion: TLSVersion?
+    /// The address to connect to when it is not `host` (libpq's `hostaddr`): the session
+    /// dials this address while SNI and verify-full still use `host` — a service's host name
+    /// checked against the node's own address (the audit, the TLS proof). Nil means `host`.
+    public var hostAddress: String?
 
     public init(
         host: String, port: Int, user: String, password: Secret?, database: String = "postgres",
-        sslMode: SSLMode = .prefer, rootCertificatePath: String? = nil, serverName: String? = nil, connectTimeout: Double = 5
+        sslMode: SSLMode = .prefer, rootCertificatePath: String? = nil, hostAddress: String? = nil, connectTimeout: Double = 5
     ) {
         self.host = host
         self.port = port
@@ -31,16 +35,13 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
         self.database = database
         self.sslMode = sslMode
         self.rootCertificatePath = rootCertificatePath
-        self.serverName = serverName
+        self.hostAddress = hostAddress
         self.connectTimeout = connectTimeout
     }
 
-    /// The name TLS checks the certificate against: `serverName`, else `host`.
-    public var tlsName: String { serverName ?? host }
-
     /// `user@host:port/database (sslmode)` — never the password.
     public var description: String {
-        let name = serverName.map { ", as \($0)" } ?? ""
+        let name = hostAddress.map { ", via \($0)" } ?? ""
         return "\(user)@\(host):\(port)/\(database) (sslmode=\(sslMode.rawValue)\(name))"
     }
 }

@@ -46,10 +46,10 @@ public struct PostgresSession: Sendable {
             tls: try tlsConfiguration(for: target)
         )
         configuration.options.connectTimeout = .milliseconds(Int64(target.connectTimeout * 1000))
-        // SNI and the host-name check use the TLS name; an IP address is never sent as SNI
+        // SNI and the host-name check use `host`; an IP address is never sent as SNI
         // (NIOSSL would throw), and without a name NIOSSL's verify-full matches the
         // certificate's IP SANs against the address it connected to.
-        configuration.options.tlsServerName = TLSClientHello.sniName(target.tlsName)
+        configuration.options.tlsServerName = TLSClientHello.sniName(target.host)
         do {
             let connection = try await PostgresConnection.connect(
                 configuration: configuration, id: Int.random(in: 1...Int.max), logger: logger)
@@ -59,15 +59,16 @@ public struct PostgresSession: Sendable {
         }
     }
 
-    /// The address to dial: `host`. A server name that is an IP address goes with an IP
-    /// host only — PostgresNIO would send a host *name* as SNI and check the certificate
-    /// against it, not against the address the caller named.
+    /// The address to dial: `hostAddress`, else `host`. A `host` that is an IP address can
+    /// only be checked against the address dialled — NIOSSL matches IP SANs against the
+    /// peer's address — so a different `hostAddress` is refused rather than checked wrongly.
     private static func connectHost(_ target: ConnectionTarget) throws(PostgresError) -> String {
-        if target.serverName != nil, TLSClientHello.sniName(target.tlsName) == nil, TLSClientHello.sniName(target.host) != nil {
-            throw PostgresError(.tls, "server name \(target.tlsName) is an IP address but the host \(target.host) is a name",
-                                hint: "connect to the address \(target.tlsName) itself")
+        guard let address = target.hostAddress, address != target.host else { return target.host }
+        if TLSClientHello.sniName(target.host) == nil {
+            throw PostgresError(.tls, "host \(target.host) is an IP address but the connection would go to \(address)",
+                                hint: "connect to the address \(target.host) itself")
         }
-        return target.host
+        return address
     }
 
     /// Runs `body` with a session that is always closed afterwards.
@@ -128,7 +129,7 @@ public struct PostgresSession: Sendable {
             tls.certificateVerification = .none
         case .verifyCA, .verifyFull:
             guard let path = target.rootCertificatePath else {
-                throw PostgresError(.tls, "sslmode=\(target.sslMode.rawValue) needs a root certificate", hint: "give the CA certificate (root.pem) for \(target.tlsName)")
+                throw PostgresError(.tls, "sslmode=\(target.sslMode.rawValue) needs a root certificate", hint: "give the CA certificate (root.pem) for \(target.host)")
             }
             do {
                 tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(path))
@@ -137,11 +138,22 @@ public struct PostgresSession: Sendable {
             }
             tls.certificateVerification = target.sslMode == .verifyFull ? .fullVerification : .noHostnameVerification
         }
+        if let minimum = target.minimumTLSVersion { tls.minimumTLSVersion = nioVersion(minimum) }
+        if let maximum = target.maximumTLSVersion { tls.maximumTLSVersion = nioVersion(maximum) }
         let context: NIOSSLContext
         do { context = try NIOSSLContext(configuration: tls) } catch {
             throw PostgresError(.tls, "cannot set up TLS: \(error)")
         }
         return target.sslMode.requiresTLS ? .require(context) : .prefer(context)
+    }
+
+    private static func nioVersion(_ version: WardenCore.TLSVersion) -> NIOSSL.TLSVersion {
+        switch version {
+        case .ssl3, .tls10: .tlsv1
+        case .tls11: .tlsv11
+        case .tls12: .tlsv12
+        case .tls13: .tlsv13
+        }
     }
 
     // MARK: Error classification

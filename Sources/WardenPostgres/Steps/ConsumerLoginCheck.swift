@@ -4,32 +4,53 @@ import WardenHost
 // MARK: - Can each service log in with its own settings?
 
 /// Logs in as every service entry would, with the host, port, database, user, password and
-/// TLS requirement written in its own config file — the proof that a repoint, a rotation or
+/// TLS settings written in its own config file — the proof that a repoint, a rotation or
 /// a TLS change left every consumer working. Sealed passwords are opened with the site key;
 /// Windows-protected ones cannot be opened here and are reported, not guessed.
+///
+/// TLS is spoken the way the entry's driver would (``ClientTLSProfile``): its SSL mode with
+/// the driver's default when the file says none, the versions it offers (Devart offers its
+/// `SSL TLS Protocol`, 1.1 by default, never more than 1.2), the CA file it names for
+/// verify-ca/verify-full. `prefer` falls back to plaintext when TLS fails, as libpq does.
 public enum ConsumerLoginCheck {
-    public struct Result: Sendable, Codable {
-        public var service: String
-        public var entry: String
-        public var target: String
-        public var ok: Bool
-        public var problem: String?
-    }
+    public typealias Result = ConsumerLogin
 
-    public static func run(services: [ServiceSpec], keyFile: SealingKeyFile?, timeoutSeconds: Double = 3) async -> [Result] {
-        var results: [Result] = []
+    /// Logins for every entry of `services`, at most `parallel` at a time.
+    public static func run(services: [ServiceSpec], keyFile: SealingKeyFile?, timeoutSeconds: Double = 3, parallel: Int = 4) async -> [Result] {
         let key = try? keyFile?.load()
+        // Results keep the order of the files and their entries, whatever finishes first.
+        var attempts: [(index: Int, service: ServiceSpec, config: ServiceConfig, settings: ConnectionSettings)] = []
+        var results: [Int: Result] = [:]
+        var order = 0
         for service in services {
             do {
                 let config = try ServiceConfig(text: try AtomicFile.readText(service.file), profile: service.profile, file: service.file)
                 for settings in try config.allSettings() where settings.supportedFields.contains(.password) {
-                    results.append(await login(service: service, config: config, settings: settings, key: key, timeoutSeconds: timeoutSeconds))
+                    attempts.append((order, service, config, settings))
+                    order += 1
                 }
             } catch {
-                results.append(Result(service: service.name, entry: "*", target: service.file, ok: false, problem: "cannot read: \(error)"))
+                results[order] = Result(service: service.name, entry: "*", target: service.file, ok: false, problem: "cannot read: \(error)")
+                order += 1
             }
         }
-        return results
+        await withTaskGroup(of: (Int, Result).self) { group in
+            var next = attempts.makeIterator()
+            func start() -> Bool {
+                guard let attempt = next.next() else { return false }
+                group.addTask {
+                    (attempt.index, await login(service: attempt.service, config: attempt.config, settings: attempt.settings, key: key, timeoutSeconds: timeoutSeconds))
+                }
+                return true
+            }
+            var running = 0
+            while running < max(1, parallel), start() { running += 1 }
+            while let (index, result) = await group.next() {
+                results[index] = result
+                _ = start()
+            }
+        }
+        return results.keys.sorted().compactMap { results[$0] }
     }
 
     private static func login(service: ServiceSpec, config: ServiceConfig, settings: ConnectionSettings, key: SealingKey?, timeoutSeconds: Double) async -> Result {
@@ -64,15 +85,34 @@ public enum ConsumerLoginCheck {
             result.problem = "cannot read the password: \(error)"
             return result
         }
-        let target = ConnectionTarget(host: host.name, port: port, user: user, password: password,
-                                      database: settings.database ?? "postgres",
-                                      sslMode: settings.requiresTLS ? .require : .prefer, connectTimeout: timeoutSeconds)
+        let profile = ClientTLSProfile(settings)
+        var target = ConnectionTarget(host: host.name, port: port, user: user, password: password,
+                                      database: settings.database ?? "postgres", sslMode: profile.sslMode, connectTimeout: timeoutSeconds)
+        target.minimumTLSVersion = profile.minimumVersion
+        target.maximumTLSVersion = profile.maximumVersion
+        if profile.sslMode >= .verifyCA { target.rootCertificatePath = profile.rootCertificate }
         do {
-            try await PostgresSession.with(target) { session in _ = try await session.value("SELECT 1::text") }
+            result.overTLS = try await loggedIn(target)
             result.ok = true
+        } catch let error as PostgresError where profile.sslMode == .prefer && (error.kind == .tls || error.kind == .connection) {
+            // `prefer` tries TLS first and, when the handshake fails, plaintext.
+            target.sslMode = .disable
+            do {
+                result.overTLS = try await loggedIn(target)
+                result.ok = true
+            } catch {
+                result.problem = String(describing: error)
+            }
         } catch {
             result.problem = String(describing: error)
         }
         return result
+    }
+
+    /// Logs in and returns whether the server sees the session as TLS.
+    private static func loggedIn(_ target: ConnectionTarget) async throws -> Bool {
+        try await PostgresSession.with(target) { session in
+            try await session.value("SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()") == "true"
+        }
     }
 }

@@ -5,8 +5,8 @@ import WardenCore
 /// Collects the facts a plan needs and hands them to the pure planners.
 ///
 /// This is the imperative half of `pgwarden plan`: it talks to the servers; the decisions
-/// are made in WardenCore (``ServerSettingsPlanner`` and, as they land, the auth, TLS,
-/// services and replication planners).
+/// are made in WardenCore (``ServerSettingsPlanner``, ``TLSPlanner`` and, as they land,
+/// the auth, services and replication planners).
 public enum SitePlanner {
     /// The plan for `scopes` (every scope when nil), in the no-lockout order of ``PlanScope``.
     public static func plan(_ access: SiteAccess, only scopes: Set<PlanScope>? = nil) async throws -> Plan {
@@ -19,6 +19,16 @@ public enum SitePlanner {
             }
             let planned = ServerSettingsPlanner.plan(node: primary.name, current: current, wanted: access.inventory.policy.serverSettings)
             steps += planned.steps
+            notes += planned.notes
+        }
+        if scopes.contains(.tls) {
+            // Issued certificates are installed first, and the TLS planner plans against
+            // what they install. It plans pg_hba.conf as the earlier scopes' steps leave it
+            // (auth edits it first), so its SHA-256 check expects the file those steps write.
+            let install = try TLSPlanFactsCollector.installSteps(access)
+            let input = try await TLSPlanFactsCollector.collect(access, earlierSteps: steps, pendingMaterial: install.material)
+            let planned = try TLSPlanner.plan(input)
+            steps += install.steps + planned.steps
             notes += planned.notes
         }
         return Plan(site: access.inventory.site, steps: steps, notes: notes)

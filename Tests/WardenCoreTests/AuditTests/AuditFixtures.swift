@@ -101,7 +101,12 @@ enum AuditFixtures {
 
     static var wrongPasswordNode: NodeFacts {
         NodeFacts(name: "db3", host: "127.0.0.1", port: 4434, inventoryRole: "standby", reachability: .wrongPassword(user: "postgres"),
-                  settings: ["ssl": SettingFact("off")], wire: WireFacts(sslAnswer: .willing))
+                  settings: ["ssl": SettingFact("off")],
+                  wire: WireFacts(sslAnswer: .willing, tls: TLSFacts(
+                      acceptedVersions: [.tls12, .tls13],
+                      // Ten days left: inside the 30-day warning window (TLS-018).
+                      certificates: [CertificateFact(subject: "CN=db3", issuer: "CN=Site CA", commonName: "db3", dnsNames: ["db3"], keyType: "EC P-256",
+                                                     keyBits: 256, signatureAlgorithm: "ecdsa-with-SHA256", notBefore: now - 355 * day, notAfter: now + 10 * day)])))
     }
 
     static var standbyNode: NodeFacts {

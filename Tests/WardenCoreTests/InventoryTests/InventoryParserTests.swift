@@ -133,8 +133,13 @@ struct InventoryParserTests {
 
     @Test(arguments: broken)
     func brokenInventoryGetsAPreciseError(_ case_: Broken) throws {
-        let text = Self.good.replacingOccurrences(of: case_.edit.0, with: case_.edit.1)
-        #expect(text != Self.good, "the edit must change the file")
+        try Self.expectError(case_, editing: Self.good)
+    }
+
+    /// Applies the case's edit to `original` and checks the error: file, line:col, message, hint.
+    static func expectError(_ case_: Broken, editing original: String) throws {
+        let text = original.replacingOccurrences(of: case_.edit.0, with: case_.edit.1)
+        #expect(text != original, "the edit must change the file")
         let error = try #require(throws: CoreError.self) {
             try InventoryParser.parse(text, path: "warden.yaml")
         }

@@ -123,3 +123,25 @@ struct ServiceChangePlannerTests {
         #expect(edits == [.resealPassword(entry: "QSR")])
     }
 }
+
+@Suite("ServiceChangePlanner: --verify-full")
+struct VerifyFullPlannerTests {
+    @Test("verify-full in each driver's spelling where the entry can also name the CA; a note where it cannot")
+    func verifyFull() throws {
+        var request = ServiceChangeRequest()
+        request.requireSSL = true
+        request.verifyFull = true
+        request.rootCertificate = "/etc/pki/root.pem"
+        let plan = try ServiceChangePlanner.plan(site: "lab", files: ServiceChangePlannerTests.files(), request: request, currentKeyID: nil)
+        let repository = try #require(plan.steps.first { $0.id == "services/central/repository" })
+        #expect(repository.diff.contains("+ QSR ssl_mode: VerifyFull"))
+        #expect(repository.diff.contains("+ QSR root_certificate: /etc/pki/root.pem"))
+        #expect(repository.title.contains("verify the server (verify-full)"))
+        let libpq = try #require(plan.steps.first { $0.id == "services/central/libpq" })
+        #expect(libpq.diff.contains("+ conninfo ssl_mode: verify-full"))
+        // licenses has an sslMode but no place for the CA: it stays at require.
+        let licenses = try #require(plan.steps.first { $0.id == "services/central/licenses" })
+        #expect(licenses.diff.contains("+ licenses ssl_mode: require"))
+        #expect(plan.notes.contains { $0.contains("central/licenses licenses") && $0.contains("no place for the CA certificate") })
+    }
+}

@@ -59,21 +59,22 @@ struct AuditRareConditionsTests {
             #expect(wrong.evidence("TLS-015").contains { $0.hasPrefix("host 'wrong.lab.invalid' (used by a service config) is not named by the certificate") })
 
             // The session underneath: verify-full to an IP host sends no SNI (NIOSSL would throw
-            // on one) and matches the IP SAN; a server name is checked instead of the host.
+            // on one) and matches the IP SAN; with a host address, the host name is checked
+            // while the address is dialled (libpq's hostaddr).
             var byAddress = try admin.target(LabSite.repositoryRole, database: "QSR", sslMode: .verifyFull)
             byAddress.rootCertificatePath = siteCA
             let ssl = try await PostgresSession.with(byAddress) { session in try await session.value("SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()") }
             #expect(ssl == "true")
             var byName = byAddress
-            byName.serverName = "localhost"
+            (byName.host, byName.hostAddress) = ("localhost", byAddress.host)
             try await PostgresSession.with(byName) { _ in }
             var untrusted = byName
             untrusted.rootCertificatePath = otherCA
             await #expect { try await PostgresSession.with(untrusted) { _ in } } throws: { ($0 as? PostgresError)?.kind == .tls }
             var addressAsName = byName
-            (addressAsName.host, addressAsName.serverName) = ("localhost", "127.0.0.1")
+            (addressAsName.host, addressAsName.hostAddress) = ("127.0.0.1", "localhost")
             await #expect { try await PostgresSession.with(addressAsName) { _ in } } throws: {
-                ($0 as? PostgresError)?.message == "server name 127.0.0.1 is an IP address but the host localhost is a name"
+                ($0 as? PostgresError)?.message == "host 127.0.0.1 is an IP address but the connection would go to localhost"
             }
         }
     }
