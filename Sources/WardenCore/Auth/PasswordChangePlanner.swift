@@ -1,0 +1,185 @@
+// MARK: - A new password for one role: set, or rotate across every consumer
+
+/// Plans `pgwarden password set ROLE` and `pgwarden password rotate ROLE`. Pure: the
+/// facts come in as values and the new password never enters the plan (steps name the role;
+/// the executor's performer holds the password in memory for this run only).
+///
+/// The steps, in an order whose reverse is a safe undo:
+/// 1. the role's SCRAM verifier, computed here (even while password_encryption is md5:
+///    md5 lines accept SCRAM verifiers);
+/// 2. the copies the inventory keeps (`file:` / `store:`, and `--store NAME`) follow;
+/// 3. for a rotation, every service entry that logs in as the role gets the new password,
+///    sealed with the site key;
+/// 4. a proof: a login as the role and as each rewritten service with its own settings.
+/// Undo runs backwards: the files get their old bytes (and with them the old password)
+/// before the old verifier is rebuilt from it.
+public enum PasswordChangePlanner {
+    public enum Mode: String, Sendable, Hashable {
+        /// The role's verifier and kept copies; refused for a role services log in as.
+        case set
+        /// The role's verifier, kept copies and every service config that logs in as it.
+        case rotate
+    }
+
+    public struct Request: Sendable, Hashable {
+        public var role: String
+        public var mode: Mode
+        /// `--store NAME`: also keep the password sealed in the store under NAME.
+        public var storeName: String?
+        /// `--generate`: a generated password is always kept sealed in the store.
+        public var generated: Bool
+
+        public init(role: String, mode: Mode, storeName: String? = nil, generated: Bool = false) {
+            self.role = role
+            self.mode = mode
+            self.storeName = storeName
+            self.generated = generated
+        }
+    }
+
+    public struct Facts: Sendable, Hashable {
+        public var site: String
+        /// The primary, where the verifier changes.
+        public var node: String
+        /// Nil when the role does not exist.
+        public var role: AuthFacts.Role?
+        /// Where the current password can be read again (a copy matching the verifier).
+        public var previousSource: PasswordSource?
+        /// What the inventory's `secrets:` says for the role.
+        public var inventoryReference: SecretReference?
+        /// SHA-256 of the `file:` secret, nil when the file does not exist.
+        public var secretFileSHA256: String?
+        /// The site's sealing key id, nil without a key.
+        public var keyID: String?
+        /// Every service config of the inventory, as read.
+        public var services: [ServiceFileContents]
+
+        public init(site: String, node: String, role: AuthFacts.Role?, previousSource: PasswordSource?, inventoryReference: SecretReference?,
+                    secretFileSHA256: String?, keyID: String?, services: [ServiceFileContents]) {
+            self.site = site
+            self.node = node
+            self.role = role
+            self.previousSource = previousSource
+            self.inventoryReference = inventoryReference
+            self.secretFileSHA256 = secretFileSHA256
+            self.keyID = keyID
+            self.services = services
+        }
+    }
+
+    /// The plan, or a refusal (`.invalid` / `.notFound`, exit code 2) with nothing changed.
+    public static func plan(_ request: Request, _ facts: Facts) throws(CoreError) -> Plan {
+        let name = request.role
+        guard let role = facts.role else {
+            throw CoreError(.notFound, "there is no role \(name) on \(facts.node)", hint: "check the name (roles are case-sensitive), or create it first: CREATE ROLE \"\(name)\" LOGIN")
+        }
+        var notes: [String] = []
+        var steps: [PlannedStep] = []
+
+        // Which service entries log in as the role, and whether they can follow.
+        var consumers: [(file: ServiceFileContents, entries: [ConsumerEntry])] = []
+        var windowsProtected: [String] = []
+        for file in facts.services {
+            let config: ServiceConfig
+            do {
+                config = try ServiceConfig(text: file.text, profile: file.service.profile, file: file.service.file)
+            } catch {
+                throw CoreError(.invalid, "cannot read \(file.service.file): \(error)", hint: "fix the file first; a rotation must know every service that logs in as \(name)")
+            }
+            var entries: [ConsumerEntry] = []
+            for entry in config.entries {
+                guard let settings = try? config.settings(of: entry.name), settings.user == name,
+                      settings.supportedFields.contains(.password) else { continue }
+                switch settings.passwordKind {
+                case .windowsDPAPI: windowsProtected.append("\(file.service.name) \(entry.name)")
+                case .plaintext, .sealed, .empty, .absent:
+                    entries.append(ConsumerEntry(service: file.service.name, entry: entry.name, role: name, database: settings.database))
+                }
+            }
+            if config.isWindowsProtected { windowsProtected.append("\(file.service.name) (whole connectionStrings section)") }
+            if !entries.isEmpty { consumers.append((file, entries)) }
+        }
+        let consumerCount = consumers.reduce(0) { $0 + $1.entries.count }
+        switch request.mode {
+        case .set:
+            guard consumerCount == 0 && windowsProtected.isEmpty else {
+                throw CoreError(.invalid, "\(consumerCount + windowsProtected.count) service entr\(consumerCount + windowsProtected.count == 1 ? "y logs" : "ies log") in as \(name); setting its password alone would lock them out",
+                                hint: "use `pgwarden password rotate \(name)`, which rewrites every one of them and proves their logins")
+            }
+        case .rotate:
+            guard windowsProtected.isEmpty else {
+                throw CoreError(.invalid, "the password of \(windowsProtected.joined(separator: ", ")) is protected by Windows (DPAPI); pgwarden cannot rewrite it, so a rotation would lock it out",
+                                hint: "replace it on the Windows node first (`pgwarden connstr set FILE ENTRY password --seal`), then rotate")
+            }
+            guard facts.keyID != nil || consumers.isEmpty else {
+                throw CoreError(.invalid, "a rotation writes the new password into \(consumerCount) service entr\(consumerCount == 1 ? "y" : "ies") sealed, and the site has no sealing key",
+                                hint: "create one first: pgwarden key init")
+            }
+        }
+
+        // 1. The verifier.
+        steps.append(PlannedStep(
+            id: "\(facts.node)/password/\(name)",
+            title: "\(facts.node): new password for \(name) (SCRAM-SHA-256 verifier computed here; the server never sees the password)",
+            reason: request.mode == .rotate ? "pgwarden password rotate \(name)" : "pgwarden password set \(name)",
+            diff: ["- \(name): \(role.verifier.description)", "+ \(name): SCRAM-SHA-256 verifier (\(SCRAMVerifier.defaultIterations) iterations, fresh salt)"],
+            action: .setRolePassword(node: facts.node, role: name, previous: facts.previousSource)))
+
+        // 2. The copies the site keeps.
+        var copies: [String] = []
+        var storeNames: [String] = []
+        switch facts.inventoryReference {
+        case .file(let path)?: copies.append("file:\(path)")
+        case .store(let store)?: storeNames.append(store)
+        case .environment(let variable)?:
+            notes.append("secrets.\(name) is env:\(variable): pgwarden cannot change an environment variable; set it to the new password yourself")
+        case nil: break
+        }
+        if let store = request.storeName, !storeNames.contains(store) { storeNames.append(store) }
+        if request.generated && storeNames.isEmpty { storeNames.append(name) }
+        if !storeNames.isEmpty && facts.keyID == nil {
+            throw CoreError(.invalid, "the new password of \(name) is to be kept sealed in the secret store, and the site has no sealing key",
+                            hint: "create one first: pgwarden key init")
+        }
+        copies += storeNames.map { "store:\($0)" }
+        for copy in copies {
+            let isFile = copy.hasPrefix("file:")
+            steps.append(PlannedStep(
+                id: "password-copy/\(copy)",
+                title: "keep the new password of \(name) in \(copy)" + (isFile ? " (owner-only file)" : " (sealed with key \(facts.keyID ?? "?"))"),
+                reason: isFile || facts.inventoryReference == .store(name: String(copy.dropFirst("store:".count))) ? "secrets.\(name) of the inventory" : (request.storeName != nil ? "--store" : "--generate"),
+                diff: ["~ \(copy): the new password of \(name)"],
+                action: .writePasswordCopy(role: name, reference: copy, expectedSHA256: isFile ? facts.secretFileSHA256 : nil)))
+        }
+        if let store = storeNames.first, facts.inventoryReference == nil {
+            notes.append("the inventory has no secret for \(name); to let pgwarden use the new password, add `\(name): store:\(store)` under secrets: in warden.yaml")
+        }
+
+        // 3. Every consumer, for a rotation.
+        for (file, entries) in consumers {
+            let edits = entries.map { ServiceEdit.setNewPassword(entry: $0.entry, role: name) }
+            steps.append(PlannedStep(
+                id: "services/\(file.service.name)",
+                title: "\(file.service.name): the new password of \(name), sealed, in \(file.service.file)",
+                reason: "pgwarden password rotate \(name): every service that logs in as \(name) follows",
+                diff: entries.flatMap { ["~ \($0.entry) password: the new password of \(name), sealed with key \(facts.keyID ?? "?") at apply"] },
+                action: .editServiceFile(service: file.service.name, file: file.service.file, profile: file.service.profile.name,
+                                         expectedSHA256: file.sha256, edits: edits)))
+        }
+
+        // 4. The proof.
+        let rewritten = consumers.flatMap(\.entries)
+        let database = rewritten.compactMap(\.database).first ?? "postgres"
+        let roleLogins = role.canLogin ? [RoleLogin(role: name, database: database, source: .thisRun(role: name))] : []
+        if !role.canLogin { notes.append("\(name) is NOLOGIN: the password is stored, but no login can prove it") }
+        if !roleLogins.isEmpty || !rewritten.isEmpty {
+            steps.append(PlannedStep(
+                id: "\(facts.node)/proof/password/\(name)",
+                title: "\(facts.node): prove the new password: log in as \(name)" + (rewritten.isEmpty ? "" : " and as \(rewritten.count) service entr\(rewritten.count == 1 ? "y" : "ies") with their own settings"),
+                reason: "a failed login rolls the change back (old verifier, old file bytes)",
+                diff: roleLogins.map { "= log in as \($0.role) to \($0.database)" } + rewritten.map { "= service \($0.service) \($0.entry) logs in as \(name)" },
+                action: .proveLogins(node: facts.node, roles: roleLogins, consumers: rewritten)))
+        }
+        return Plan(site: facts.site, steps: steps, notes: notes)
+    }
+}
