@@ -16,23 +16,33 @@ public enum ConsumerLoginCheck {
         public var problem: String?
     }
 
-    public static func run(services: [ServiceSpec], keyFile: SealingKeyFile?, timeoutSeconds: Double = 3) async -> [Result] {
+    /// Logins run a few at a time (see ``SlidingWindow``).
+    public static let window = 4
+
+    /// Checks every entry with a password of `services`, or only the entries in `only`.
+    public static func run(services: [ServiceSpec], keyFile: SealingKeyFile?, only: [ConsumerEntry]? = nil, timeoutSeconds: Double = 3) async -> [Result] {
+        let keys = (try? keyFile.map { [try $0.load()] + (try $0.retiredKeys()) }) ?? []
+        let wanted = only.map { Set($0.map { "\($0.service)\u{0}\($0.entry)" }) }
+        var logins: [(ServiceSpec, ServiceConfig, ConnectionSettings)] = []
         var results: [Result] = []
-        let key = try? keyFile?.load()
         for service in services {
             do {
                 let config = try ServiceConfig(text: try AtomicFile.readText(service.file), profile: service.profile, file: service.file)
                 for settings in try config.allSettings() where settings.supportedFields.contains(.password) {
-                    results.append(await login(service: service, config: config, settings: settings, key: key, timeoutSeconds: timeoutSeconds))
+                    if let wanted, !wanted.contains("\(service.name)\u{0}\(settings.entry)") { continue }
+                    logins.append((service, config, settings))
                 }
             } catch {
                 results.append(Result(service: service.name, entry: "*", target: service.file, ok: false, problem: "cannot read: \(error)"))
             }
         }
-        return results
+        let checked = await SlidingWindow.map(logins, width: window) { service, config, settings in
+            await login(service: service, config: config, settings: settings, keys: keys, timeoutSeconds: timeoutSeconds)
+        }
+        return results + checked
     }
 
-    private static func login(service: ServiceSpec, config: ServiceConfig, settings: ConnectionSettings, key: SealingKey?, timeoutSeconds: Double) async -> Result {
+    private static func login(service: ServiceSpec, config: ServiceConfig, settings: ConnectionSettings, keys: [SealingKey], timeoutSeconds: Double) async -> Result {
         let host = settings.hosts.first
         let port = host?.port ?? settings.port ?? 5432
         let where_ = "\(settings.user ?? "?")@\(host?.name ?? "?"):\(port)/\(settings.database ?? "?")"
@@ -44,21 +54,18 @@ public enum ConsumerLoginCheck {
         let password: Secret
         do {
             switch settings.passwordKind {
-            case .plaintext:
-                guard let value = try config.password(in: settings.entry) else { result.problem = "no password"; return result }
-                password = value
-            case .sealed:
-                guard let key, let value = try config.password(in: settings.entry) else {
-                    result.problem = "sealed password, but the site key is not available"
-                    return result
-                }
-                password = try SealedSecret(parsing: value.revealed).open(context: config.sealContext(for: settings.entry), key: key)
             case .windowsDPAPI:
                 result.problem = "Windows-protected password: cannot be opened on this machine"
                 return result
-            case .absent, .empty:
-                result.problem = "no password in the entry"
+            case .sealed where keys.isEmpty:
+                result.problem = "sealed password, but the site key is not available"
                 return result
+            case .absent, .empty, .plaintext, .sealed:
+                guard let value = try config.openPassword(in: settings.entry, keys: keys) else {
+                    result.problem = "no password in the entry"
+                    return result
+                }
+                password = value
             }
         } catch {
             result.problem = "cannot read the password: \(error)"

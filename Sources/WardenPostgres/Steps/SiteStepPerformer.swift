@@ -8,11 +8,30 @@ public struct SiteStepPerformer: StepPerformer {
     private let serverParameters: ServerParameterStep
     private let serviceFiles: ServiceFileStep
     private let hbaFiles: HBAFileStep
+    private let rolePasswords: RolePasswordStep
+    private let passwordCopies: PasswordCopyStep
+    private let storedPasswords: StoredPasswordFileStep
+    private let loginProof: LoginProofStep
 
-    public init(access: SiteAccess, keyFile: SealingKeyFile? = nil) {
+    /// - Parameters:
+    ///   - keyFile: the site's sealing key (default: the inventory's state directory).
+    ///   - newPasswords: role → the new password of this run (`password set|rotate`), in
+    ///     memory only; sessions as that role may use it as well as the inventory's copy
+    ///     while the change (or its undo) is under way.
+    ///   - progress: notes the proof reports (logins that prove nothing from here).
+    public init(access: SiteAccess, keyFile: SealingKeyFile? = nil, newPasswords: [String: Secret] = [:],
+                progress: @escaping @Sendable (String) -> Void = { _ in }) {
+        var access = access
+        for (role, password) in newPasswords { access.alternatePasswords[role, default: []].append(password) }
+        let keyFile = keyFile ?? .default(stateDirectory: access.inventory.stateDirectory)
+        let reader = PasswordSourceReader(inventory: access.inventory, secrets: access.secrets, keyFile: keyFile, thisRun: newPasswords)
         self.serverParameters = ServerParameterStep(access: access)
-        self.serviceFiles = ServiceFileStep(stateDirectory: access.inventory.stateDirectory, keyFile: keyFile)
+        self.serviceFiles = ServiceFileStep(stateDirectory: access.inventory.stateDirectory, keyFile: keyFile, newPasswords: newPasswords)
         self.hbaFiles = HBAFileStep(access: access)
+        self.rolePasswords = RolePasswordStep(access: access, reader: reader, memory: ReplacedVerifiers())
+        self.passwordCopies = PasswordCopyStep(stateDirectory: access.inventory.stateDirectory, keyFile: keyFile, thisRun: newPasswords)
+        self.storedPasswords = StoredPasswordFileStep(stateDirectory: access.inventory.stateDirectory)
+        self.loginProof = LoginProofStep(access: access, reader: reader, keyFile: keyFile, progress: progress)
     }
 
     public func apply(_ step: PlannedStep) async throws -> UndoRecord {
@@ -23,6 +42,16 @@ public struct SiteStepPerformer: StepPerformer {
             try await serviceFiles.apply(step)
         case .editHBAFile:
             try await hbaFiles.apply(step)
+        case .rehashPasswords(let node, let roles):
+            try await rolePasswords.applyRehash(node: node, roles: roles)
+        case .setRolePassword(let node, let role, let previous):
+            try await rolePasswords.applySet(node: node, role: role, previous: previous)
+        case .writePasswordCopy:
+            try passwordCopies.apply(step)
+        case .removeStoredPasswords:
+            try storedPasswords.apply(step)
+        case .proveLogins:
+            .nothing
         }
     }
 
@@ -34,6 +63,16 @@ public struct SiteStepPerformer: StepPerformer {
             try await serviceFiles.verify(step)
         case .editHBAFile:
             try await hbaFiles.verify(step)
+        case .rehashPasswords(let node, let roles):
+            try await rolePasswords.verify(node: node, roles: roles)
+        case .setRolePassword(let node, let role, _):
+            try await rolePasswords.verify(node: node, roles: [RolePassword(role: role, source: .thisRun(role: role))])
+        case .writePasswordCopy:
+            try passwordCopies.verify(step)
+        case .removeStoredPasswords:
+            try storedPasswords.verify(step)
+        case .proveLogins(let node, let roles, let consumers):
+            try await loginProof.verify(node: node, roles: roles, consumers: consumers)
         }
     }
 
@@ -45,6 +84,12 @@ public struct SiteStepPerformer: StepPerformer {
             try await serviceFiles.undo(step, record: record)
         case .hbaFile:
             try await hbaFiles.undo(record)
+        case .rolePasswords:
+            try await rolePasswords.undo(record)
+        case .passwordFile(let file, let backup, let previous, let written):
+            try AtomicFile.undoWrite(file, backupPath: backup, previousSHA256: previous, writtenSHA256: written)
+        case .nothing:
+            break
         }
     }
 }
