@@ -45,11 +45,13 @@ struct ApplyCommand: AsyncParsableCommand {
             let inventory = try inventoryOptions.load()
             let access = SiteAccess(inventory: inventory)
             let plan = try await SitePlanner.plan(access, only: scope.scopes)
+            for note in plan.notes { Console.progress("note: \(note)") }
             if plan.isEmpty {
                 if output.format == .json { try Console.json(Report(outcome: "nothing-to-do", applied: 0)) } else { Console.out("Nothing to do: the site matches its policy.") }
                 return
             }
-            let executor = PlanExecutor(journal: Journal(stateDirectory: inventory.stateDirectory), performer: SiteStepPerformer(access: access)) { Console.progress($0) }
+            let performer = SiteStepPerformer(access: access, progress: { Console.progress($0) })
+            let executor = PlanExecutor(journal: Journal(stateDirectory: inventory.stateDirectory), performer: performer) { Console.progress($0) }
             switch try await executor.run(plan) {
             case .completed(let applied):
                 if output.format == .json { try Console.json(Report(outcome: "completed", applied: applied)) } else { Console.out("Applied and verified \(applied) step(s). Undo with: pgwarden undo") }

@@ -126,9 +126,17 @@ enum PlanRunner {
         var error: String?
         var stillApplied: [String]?
         var notes: [String]?
+        /// A generated password the user asked to see (`password … --generate --show`).
+        var password: String?
     }
 
-    static func run(_ plan: WardenCore.Plan, stateDirectory: String, performer: any StepPerformer, format: OutputFormat) async throws {
+    /// A secret to print once after a completed run, and how to introduce it.
+    struct Shown {
+        var label: String
+        var value: Secret
+    }
+
+    static func run(_ plan: WardenCore.Plan, stateDirectory: String, performer: any StepPerformer, format: OutputFormat, show: Shown? = nil) async throws {
         for note in plan.notes { Console.progress("note: \(note)") }
         if plan.isEmpty {
             if format == .json { try Console.json(Report(outcome: "nothing-to-do", applied: 0, notes: plan.notes)) } else { Console.out("Nothing to do: every file already matches.") }
@@ -137,7 +145,10 @@ enum PlanRunner {
         let executor = PlanExecutor(journal: Journal(stateDirectory: stateDirectory), performer: performer) { Console.progress($0) }
         switch try await executor.run(plan) {
         case .completed(let applied):
-            if format == .json { try Console.json(Report(outcome: "completed", applied: applied, notes: plan.notes)) } else { Console.out("Applied and verified \(applied) step(s). Undo with: pgwarden undo") }
+            if format == .json { try Console.json(Report(outcome: "completed", applied: applied, notes: plan.notes, password: show?.value.revealed)) } else {
+                Console.out("Applied and verified \(applied) step(s). Undo with: pgwarden undo")
+                if let show { Console.out("\(show.label): \(show.value.revealed)") }
+            }
         case .rolledBack(let step, let error):
             if format == .json { try Console.json(Report(outcome: "rolled-back", applied: 0, failedStep: step, error: error)) } else {
                 Console.out("Step \(step) failed: \(error)\nEvery file written before it was restored.")
