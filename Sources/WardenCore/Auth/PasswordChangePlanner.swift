@@ -13,6 +13,12 @@
 /// 4. a proof: a login as the role and as each rewritten service with its own settings.
 /// Undo runs backwards: the files get their old bytes (and with them the old password)
 /// before the old verifier is rebuilt from it.
+///
+/// The superuser is the exception: pgwarden logs in as it with the inventory's copy, so that
+/// copy is written *first*. Whatever happens next, the copy and the server never disagree for
+/// long without a way back: a crash between the two leaves the old password in the copy's
+/// backup, and an undo (which then runs the verifier's undo first) still logs in with the new
+/// password from the copy and rebuilds the old verifier from that backup.
 public enum PasswordChangePlanner {
     public enum Mode: String, Sendable, Hashable {
         /// The role's verifier and kept copies; refused for a role services log in as.
@@ -49,19 +55,25 @@ public enum PasswordChangePlanner {
         public var inventoryReference: SecretReference?
         /// SHA-256 of the `file:` secret, nil when the file does not exist.
         public var secretFileSHA256: String?
+        /// SHA-256 of the sealed secret store file, nil when it does not exist.
+        public var storeSHA256: String?
+        /// Whether the role is the inventory's superuser (the role pgwarden logs in as).
+        public var isSuperuser: Bool
         /// The site's sealing key id, nil without a key.
         public var keyID: String?
         /// Every service config of the inventory, as read.
         public var services: [ServiceFileContents]
 
         public init(site: String, node: String, role: AuthFacts.Role?, previousSource: PasswordSource?, inventoryReference: SecretReference?,
-                    secretFileSHA256: String?, keyID: String?, services: [ServiceFileContents]) {
+                    secretFileSHA256: String?, storeSHA256: String? = nil, isSuperuser: Bool = false, keyID: String?, services: [ServiceFileContents]) {
             self.site = site
             self.node = node
             self.role = role
             self.previousSource = previousSource
             self.inventoryReference = inventoryReference
             self.secretFileSHA256 = secretFileSHA256
+            self.storeSHA256 = storeSHA256
+            self.isSuperuser = isSuperuser
             self.keyID = keyID
             self.services = services
         }
@@ -117,19 +129,11 @@ public enum PasswordChangePlanner {
             }
         }
 
-        // 1. The verifier.
-        steps.append(PlannedStep(
-            id: "\(facts.node)/password/\(name)",
-            title: "\(facts.node): new password for \(name) (SCRAM-SHA-256 verifier computed here; the server never sees the password)",
-            reason: request.mode == .rotate ? "pgwarden password rotate \(name)" : "pgwarden password set \(name)",
-            diff: ["- \(name): \(role.verifier.description)", "+ \(name): SCRAM-SHA-256 verifier (\(SCRAMVerifier.defaultIterations) iterations, fresh salt)"],
-            action: .setRolePassword(node: facts.node, role: name, previous: facts.previousSource)))
-
-        // 2. The copies the site keeps.
-        var copies: [String] = []
+        // 2. The copies the site keeps (planned first: the superuser's go before its verifier).
+        var copies: [(reference: String, sha256: String?)] = []
         var storeNames: [String] = []
         switch facts.inventoryReference {
-        case .file(let path)?: copies.append("file:\(path)")
+        case .file(let path)?: copies.append(("file:\(path)", facts.secretFileSHA256))
         case .store(let store)?: storeNames.append(store)
         case .environment(let variable)?:
             notes.append("secrets.\(name) is env:\(variable): pgwarden cannot change an environment variable; set it to the new password yourself")
@@ -141,19 +145,39 @@ public enum PasswordChangePlanner {
             throw CoreError(.invalid, "the new password of \(name) is to be kept sealed in the secret store, and the site has no sealing key",
                             hint: "create one first: pgwarden key init")
         }
-        copies += storeNames.map { "store:\($0)" }
-        for copy in copies {
-            let isFile = copy.hasPrefix("file:")
-            steps.append(PlannedStep(
-                id: "password-copy/\(copy)",
-                title: "keep the new password of \(name) in \(copy)" + (isFile ? " (owner-only file)" : " (sealed with key \(facts.keyID ?? "?"))"),
-                reason: isFile || facts.inventoryReference == .store(name: String(copy.dropFirst("store:".count))) ? "secrets.\(name) of the inventory" : (request.storeName != nil ? "--store" : "--generate"),
-                diff: ["~ \(copy): the new password of \(name)"],
-                action: .writePasswordCopy(role: name, reference: copy, expectedSHA256: isFile ? facts.secretFileSHA256 : nil)))
+        // One step for the store file: every name in it at once (`store:NAME,NAME`).
+        if !storeNames.isEmpty { copies.append(("store:" + storeNames.joined(separator: ","), facts.storeSHA256)) }
+        let copySteps = copies.map { copy in
+            PlannedStep(
+                id: "password-copy/\(copy.reference)",
+                title: "keep the new password of \(name) in \(copy.reference)" + (copy.reference.hasPrefix("file:") ? " (owner-only file)" : " (sealed with key \(facts.keyID ?? "?"))"),
+                reason: "the copies of \(name)'s password the site keeps follow the change",
+                diff: ["~ \(copy.reference): the new password of \(name)"],
+                action: .writePasswordCopy(role: name, reference: copy.reference, expectedSHA256: copy.sha256))
         }
         if let store = storeNames.first, facts.inventoryReference == nil {
             notes.append("the inventory has no secret for \(name); to let pgwarden use the new password, add `\(name): store:\(store)` under secrets: in warden.yaml")
         }
+
+        // 1. The verifier. For the superuser, the old password is read back at undo from the
+        // backup of its inventory copy, since the copy itself holds the new one by then.
+        var previous = facts.previousSource
+        if facts.isSuperuser, previous == .inventorySecret(role: name), let own = copies.first(where: { copy in
+            switch facts.inventoryReference {
+            case .file(let path)?: copy.reference == "file:\(path)"
+            case .store(let store)?: copy.reference.hasPrefix("store:") && copy.reference.dropFirst("store:".count).split(separator: ",").contains { $0 == store }
+            default: false
+            }
+        }) {
+            previous = own.sha256.map { .replacedCopy(reference: facts.inventoryReference?.description ?? own.reference, sha256: $0) }
+        }
+        let roleStep = PlannedStep(
+            id: "\(facts.node)/password/\(name)",
+            title: "\(facts.node): new password for \(name) (SCRAM-SHA-256 verifier computed here; the server never sees the password)",
+            reason: request.mode == .rotate ? "pgwarden password rotate \(name)" : "pgwarden password set \(name)",
+            diff: ["- \(name): \(role.verifier.description)", "+ \(name): SCRAM-SHA-256 verifier (\(SCRAMVerifier.defaultIterations) iterations, fresh salt)"],
+            action: .setRolePassword(node: facts.node, role: name, previous: previous))
+        steps += facts.isSuperuser ? copySteps + [roleStep] : [roleStep] + copySteps
 
         // 3. Every consumer, for a rotation.
         for (file, entries) in consumers {

@@ -14,9 +14,14 @@ public enum PasswordSource: Sendable, Hashable, Codable, CustomStringConvertible
     /// Typed, piped or generated for this run: held in memory only, so another pgwarden
     /// process (a later `pgwarden undo`) cannot read it again.
     case thisRun(role: String)
+    /// A copy (`file:PATH` or `store:NAME`) as it was before pgwarden replaced it: its old
+    /// bytes, with this SHA-256, are kept in the state directory's backups. Where undo reads
+    /// the superuser's old password, since the copy itself holds the new one.
+    case replacedCopy(reference: String, sha256: String)
 
     public var description: String {
         switch self {
+        case .replacedCopy(let reference, _): "the backup of \(reference) made before the change"
         case .inventorySecret(let role): "secrets.\(role) of the inventory"
         case .consumer(let service, let entry): "service \(service), entry \(entry)"
         case .thisRun(let role): "the new password of \(role) (this run only)"

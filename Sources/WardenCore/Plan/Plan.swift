@@ -70,10 +70,10 @@ public enum StepAction: Sendable, Hashable, Codable {
     /// server. The password itself is given to the run (prompt, stdin, generated) and never
     /// part of the plan; `previous` says where the old password can be read again for undo.
     case setRolePassword(node: String, role: String, previous: PasswordSource?)
-    /// Writes the run's new password of `role` into one of its kept copies: `store:NAME`
-    /// (sealed into the secret store) or `file:PATH` (an owner-only file). Refused when the
-    /// file's SHA-256 is not `expectedSHA256` (nil: the file did not exist); undone by
-    /// restoring the old bytes (or removing a file the step created).
+    /// Writes the run's new password of `role` into one of its kept copies: `store:NAME[,NAME…]`
+    /// (sealed into the secret store under each name) or `file:PATH` (an owner-only file).
+    /// Refused when the file's SHA-256 is not `expectedSHA256` (nil: the file did not exist);
+    /// undone by restoring the old bytes (or removing a file the step created).
     case writePasswordCopy(role: String, reference: String, expectedSHA256: String?)
     /// Removes the password-holding entries on `lines` of a pgpass-style file (pgAdmin's
     /// "store password"), keeping every other byte; old bytes backed up, undone by restoring.

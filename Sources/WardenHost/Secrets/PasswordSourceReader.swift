@@ -59,6 +59,8 @@ public struct PasswordSourceReader: Sendable {
                                     hint: "plan again; the file changed since the plan was made")
                 }
                 result[source] = password
+            case .replacedCopy(let reference, let sha256):
+                result[source] = try readBackup(of: reference, sha256: sha256, keys: &keys)
             case .thisRun(let role):
                 guard let password = thisRun[role] else {
                     throw HostError(.secret, "the new password of \(role) was given to another pgwarden run and is not known here",
@@ -68,5 +70,19 @@ public struct PasswordSourceReader: Sendable {
             }
         }
         return result
+    }
+
+    /// The password in the backup ``PasswordCopyStep`` made of `reference` before replacing it.
+    private func readBackup(of reference: String, sha256: String, keys: inout [SealingKey]?) throws -> Secret {
+        let path = AtomicFile.backupPath(stateDirectory: inventory.stateDirectory, kind: PasswordCopyStep.backupKind, sha256: sha256)
+        let bytes = try AtomicFile.read(path)
+        guard FileDigest.sha256(bytes) == sha256, let text = String(validating: bytes, as: UTF8.self) else {
+            throw HostError(.secret, "the backup \(path) of \(reference) is not the file pgwarden replaced", hint: "restore the password by hand")
+        }
+        if reference.hasPrefix("store:") {
+            if keys == nil { keys = [try keyFile.load()] + (try keyFile.retiredKeys()) }
+            return try SealedSecretStore(parsing: text).open(String(reference.dropFirst("store:".count)), keys: keys ?? [])
+        }
+        return Secret(SecretResolver.withoutFinalLineBreaks(text))
     }
 }

@@ -52,7 +52,7 @@ public struct AuthFactsCollector: Sendable {
                 notes.append("service \(service) \(entry): its password for \(stale.role) does not match the server's verifier (it cannot log in today); not used")
             case .inventorySecret:
                 notes.append("secrets.\(stale.role) of the inventory does not match the server's verifier for \(stale.role); not used")
-            case .thisRun:
+            case .thisRun, .replacedCopy:
                 break
             }
         }

@@ -24,9 +24,12 @@ public enum PasswordChange {
         if case .file(let path)? = reference, AtomicFile.exists(path) {
             secretFileSHA256 = FileDigest.sha256(try AtomicFile.read(path))
         }
+        let store = SecretStoreFile.default(stateDirectory: inventory.stateDirectory).path
         let facts = PasswordChangePlanner.Facts(
             site: inventory.site, node: primary.name, role: roles.first { $0.name == request.role }, previousSource: previous,
-            inventoryReference: reference, secretFileSHA256: secretFileSHA256, keyID: keyFile.exists ? try keyFile.load().id : nil,
+            inventoryReference: reference, secretFileSHA256: secretFileSHA256,
+            storeSHA256: AtomicFile.exists(store) ? FileDigest.sha256(try AtomicFile.read(store)) : nil,
+            isSuperuser: request.role == inventory.superuser, keyID: keyFile.exists ? try keyFile.load().id : nil,
             services: try ServiceFleet.read(inventory.services))
         return try PasswordChangePlanner.plan(request, facts)
     }

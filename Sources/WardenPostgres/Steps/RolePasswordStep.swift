@@ -90,28 +90,38 @@ struct RolePasswordStep: Sendable {
 
     // MARK: Undo
 
-    func undo(_ record: UndoRecord) async throws {
+    /// - Parameter passwordChanged: whether the step set a new password (rather than re-hash
+    ///   the same one): then a source that holds the current password is not the old one.
+    func undo(_ record: UndoRecord, passwordChanged: Bool) async throws {
         guard case .rolePasswords(let nodeName, let previous) = record, !previous.isEmpty else { return }
         let node = try access.node(nodeName)
         var restore: [(role: String, verifier: String?)] = []
+        var current: [String: String?]?
         for old in previous {
             if let exact = await memory.take(old.role) {
                 restore.append((old.role, exact))
             } else {
-                restore.append((old.role, try rebuild(old)))
+                if passwordChanged && current == nil { current = try await verifiers(on: node) }
+                restore.append((old.role, try rebuild(old, current: current?[old.role] ?? nil)))
             }
         }
         try await alter(node, restore)
     }
 
-    /// A verifier of the old kind, from the old password read again from its source.
-    private func rebuild(_ old: PreviousVerifier) throws -> String? {
+    /// A verifier of the old kind, from the old password read again from its source; after a
+    /// password change, refused when the source holds the password the role has now
+    /// (`current`), which would "restore" the new password under the old kind.
+    private func rebuild(_ old: PreviousVerifier, current: String?) throws -> String? {
         if old.kind == .none { return nil }
         guard let source = old.source else {
             throw HostError(.verification, "the old verifier of \(old.role) cannot be rebuilt: pgwarden knew no copy of the old password",
                             hint: "the role keeps the new password; set another with `pgwarden password set \(old.role)` if needed")
         }
         let password = try reader.read(source)
+        if KnownPasswords.matches(password, rolpassword: current, role: old.role) {
+            throw HostError(.verification, "\(source) holds the password \(old.role) has now, not the old one; the old verifier cannot be rebuilt from it",
+                            hint: "the role keeps its current password")
+        }
         switch old.kind {
         case .md5, .plaintext:
             // A clear-text password cannot be stored as such any more; its md5 verifier lets

@@ -22,7 +22,10 @@ public struct SiteStepPerformer: StepPerformer {
     public init(access: SiteAccess, keyFile: SealingKeyFile? = nil, newPasswords: [String: Secret] = [:],
                 progress: @escaping @Sendable (String) -> Void = { _ in }) {
         var access = access
-        for (role, password) in newPasswords { access.alternatePasswords[role, default: []].append(password) }
+        for (role, password) in newPasswords {
+            // While the change or its undo is under way the server holds one of the two.
+            access.alternatePasswords[role, default: []] += [password] + [try? access.password(for: role)].compactMap { $0 }
+        }
         let keyFile = keyFile ?? .default(stateDirectory: access.inventory.stateDirectory)
         let reader = PasswordSourceReader(inventory: access.inventory, secrets: access.secrets, keyFile: keyFile, thisRun: newPasswords)
         self.serverParameters = ServerParameterStep(access: access)
@@ -85,7 +88,8 @@ public struct SiteStepPerformer: StepPerformer {
         case .hbaFile:
             try await hbaFiles.undo(record)
         case .rolePasswords:
-            try await rolePasswords.undo(record)
+            let changed = if case .setRolePassword = step.action { true } else { false }
+            try await rolePasswords.undo(record, passwordChanged: changed)
         case .passwordFile(let file, let backup, let previous, let written):
             try AtomicFile.undoWrite(file, backupPath: backup, previousSHA256: previous, writtenSHA256: written)
         case .nothing:

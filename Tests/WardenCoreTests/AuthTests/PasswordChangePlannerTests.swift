@@ -73,6 +73,22 @@ struct PasswordChangePlannerTests {
         }
     }
 
+    @Test("the superuser's own copy is written first, and undo reads its old password from that copy's backup")
+    func superuserCopyFirst() throws {
+        let role = AuthFacts.Role(name: "postgres", isSuperuser: true, verifier: .md5)
+        var facts = Self.facts(role: role, reference: .file(path: "/site/secrets/postgres.password"))
+        facts.previousSource = .inventorySecret(role: "postgres")
+        facts.isSuperuser = true
+        let plan = try PasswordChangePlanner.plan(.init(role: "postgres", mode: .set, storeName: "pg"), facts)
+        #expect(plan.steps.map(\.id) == ["password-copy/file:/site/secrets/postgres.password", "password-copy/store:pg",
+                                         "db1/password/postgres", "db1/proof/password/postgres"])
+        #expect(plan.steps[2].action == .setRolePassword(node: "db1", role: "postgres",
+                                                         previous: .replacedCopy(reference: "file:/site/secrets/postgres.password", sha256: "abc")))
+        facts.isSuperuser = false
+        let other = try PasswordChangePlanner.plan(.init(role: "postgres", mode: .set), facts)
+        #expect(other.steps.first?.action == .setRolePassword(node: "db1", role: "postgres", previous: .inventorySecret(role: "postgres")))
+    }
+
     @Test("an env: secret cannot follow: a note says so; --store adds a sealed copy")
     func envReference() throws {
         let role = AuthFacts.Role(name: "postgres", isSuperuser: true, verifier: .md5)
