@@ -86,50 +86,120 @@ public enum PasswordChangePlanner {
             throw CoreError(.notFound, "there is no role \(name) on \(facts.node)", hint: "check the name (roles are case-sensitive), or create it first: CREATE ROLE \"\(name)\" LOGIN")
         }
         var notes: [String] = []
-        var steps: [PlannedStep] = []
+        let consumers = try consumers(of: name, in: facts.services, notes: &notes)
+        try checkConsumersCanFollow(consumers, request: request, facts: facts)
+        let (copies, copySteps) = try copySteps(request, facts, notes: &notes)
 
-        // Which service entries log in as the role, and whether they can follow.
-        var consumers: [(file: ServiceFileContents, entries: [ConsumerEntry])] = []
+        // The verifier. The superuser's copies go first, and its old password is read back at
+        // undo from the backup of its inventory copy, which holds the new one by then.
+        var previous = facts.previousSource
+        if facts.isSuperuser, previous == .inventorySecret(role: name), let reference = facts.inventoryReference?.description,
+           let own = copies.first(where: { copy in covers(copy.reference, reference) }) {
+            previous = own.sha256.map { .replacedCopy(reference: reference, sha256: $0) }
+        }
+        let roleStep = PlannedStep(
+            id: "\(facts.node)/password/\(name)",
+            title: "\(facts.node): new password for \(name) (SCRAM-SHA-256 verifier computed here; the server never sees the password)",
+            reason: request.mode == .rotate ? "pgwarden password rotate \(name)" : "pgwarden password set \(name)",
+            diff: ["- \(name): \(role.verifier.description)", "+ \(name): SCRAM-SHA-256 verifier (\(SCRAMVerifier.defaultIterations) iterations, fresh salt)"],
+            action: .setRolePassword(node: facts.node, role: name, previous: previous))
+        var steps = facts.isSuperuser ? copySteps + [roleStep] : [roleStep] + copySteps
+
+        // Every consumer, for a rotation.
+        for (file, entries) in consumers.files {
+            steps.append(PlannedStep(
+                id: "services/\(file.service.name)",
+                title: "\(file.service.name): the new password of \(name), sealed, in \(file.service.file)",
+                reason: "pgwarden password rotate \(name): every service that logs in as \(name) follows",
+                diff: entries.map { "~ \($0.entry) password: the new password of \(name), sealed with key \(facts.keyID ?? "?") at apply" },
+                action: .editServiceFile(service: file.service.name, file: file.service.file, profile: file.service.profile.name,
+                                         expectedSHA256: file.sha256, edits: entries.map { .setNewPassword(entry: $0.entry, role: name) })))
+        }
+
+        // The proof.
+        let rewritten = consumers.files.flatMap(\.entries)
+        let database = rewritten.compactMap(\.database).first ?? "postgres"
+        let roleLogins = role.canLogin ? [RoleLogin(role: name, database: database, source: .thisRun(role: name))] : []
+        if !role.canLogin { notes.append("\(name) is NOLOGIN: the password is stored, but no login can prove it") }
+        if !roleLogins.isEmpty || !rewritten.isEmpty {
+            steps.append(PlannedStep(
+                id: "\(facts.node)/proof/password/\(name)",
+                title: "\(facts.node): prove the new password: log in as \(name)" + (rewritten.isEmpty ? "" : " and as \(rewritten.count) service entr\(rewritten.count == 1 ? "y" : "ies") with their own settings"),
+                reason: "a failed login rolls the change back (old verifier, old file bytes)",
+                diff: roleLogins.map { "= log in as \($0.role) to \($0.database)" } + rewritten.map { "= service \($0.service) \($0.entry) logs in as \(name)" },
+                action: .proveLogins(node: facts.node, roles: roleLogins, consumers: rewritten)))
+        }
+        return Plan(site: facts.site, steps: steps, notes: notes)
+    }
+
+    // MARK: Consumers
+
+    struct Consumers {
+        /// Files with entries that log in as the role with a password pgwarden can write.
+        var files: [(file: ServiceFileContents, entries: [ConsumerEntry])] = []
+        /// Entries that log in as the role with a Windows-protected password.
         var windowsProtected: [String] = []
-        for file in facts.services {
+        var count: Int { files.reduce(0) { $0 + $1.entries.count } }
+    }
+
+    /// The service entries whose user is `role`.
+    static func consumers(of role: String, in services: [ServiceFileContents], notes: inout [String]) throws(CoreError) -> Consumers {
+        var result = Consumers()
+        for file in services {
             let config: ServiceConfig
             do {
                 config = try ServiceConfig(text: file.text, profile: file.service.profile, file: file.service.file)
             } catch {
-                throw CoreError(.invalid, "cannot read \(file.service.file): \(error)", hint: "fix the file first; a rotation must know every service that logs in as \(name)")
+                throw CoreError(.invalid, "cannot read \(file.service.file): \(error)", hint: "fix the file first; pgwarden must know every service that logs in as \(role)")
+            }
+            if config.isWindowsProtected {
+                notes.append("\(file.service.name): the connection strings of \(file.service.file) are protected by Windows; if they log in as \(role), change them on that node")
             }
             var entries: [ConsumerEntry] = []
             for entry in config.entries {
-                guard let settings = try? config.settings(of: entry.name), settings.user == name,
+                guard let settings = try? config.settings(of: entry.name), settings.user == role,
                       settings.supportedFields.contains(.password) else { continue }
-                switch settings.passwordKind {
-                case .windowsDPAPI: windowsProtected.append("\(file.service.name) \(entry.name)")
-                case .plaintext, .sealed, .empty, .absent:
-                    entries.append(ConsumerEntry(service: file.service.name, entry: entry.name, role: name, database: settings.database))
+                if case .windowsDPAPI = settings.passwordKind {
+                    result.windowsProtected.append("\(file.service.name) \(entry.name)")
+                } else {
+                    entries.append(ConsumerEntry(service: file.service.name, entry: entry.name, role: role, database: settings.database))
                 }
             }
-            if config.isWindowsProtected { windowsProtected.append("\(file.service.name) (whole connectionStrings section)") }
-            if !entries.isEmpty { consumers.append((file, entries)) }
+            if !entries.isEmpty { result.files.append((file, entries)) }
         }
-        let consumerCount = consumers.reduce(0) { $0 + $1.entries.count }
+        return result
+    }
+
+    /// `set` leaves services alone, so it is refused for a role they log in as; `rotate`
+    /// rewrites them, so it needs the sealing key and passwords it can replace.
+    static func checkConsumersCanFollow(_ consumers: Consumers, request: Request, facts: Facts) throws(CoreError) {
+        let name = request.role
         switch request.mode {
         case .set:
-            guard consumerCount == 0 && windowsProtected.isEmpty else {
-                throw CoreError(.invalid, "\(consumerCount + windowsProtected.count) service entr\(consumerCount + windowsProtected.count == 1 ? "y logs" : "ies log") in as \(name); setting its password alone would lock them out",
+            let count = consumers.count + consumers.windowsProtected.count
+            guard count == 0 else {
+                throw CoreError(.invalid, "\(count) service entr\(count == 1 ? "y logs" : "ies log") in as \(name); setting its password alone would lock them out",
                                 hint: "use `pgwarden password rotate \(name)`, which rewrites every one of them and proves their logins")
             }
         case .rotate:
-            guard windowsProtected.isEmpty else {
-                throw CoreError(.invalid, "the password of \(windowsProtected.joined(separator: ", ")) is protected by Windows (DPAPI); pgwarden cannot rewrite it, so a rotation would lock it out",
+            guard consumers.windowsProtected.isEmpty else {
+                throw CoreError(.invalid, "the password of \(consumers.windowsProtected.joined(separator: ", ")) is protected by Windows (DPAPI); pgwarden cannot rewrite it, so a rotation would lock it out",
                                 hint: "replace it on the Windows node first (`pgwarden connstr set FILE ENTRY password --seal`), then rotate")
             }
-            guard facts.keyID != nil || consumers.isEmpty else {
-                throw CoreError(.invalid, "a rotation writes the new password into \(consumerCount) service entr\(consumerCount == 1 ? "y" : "ies") sealed, and the site has no sealing key",
+            guard facts.keyID != nil || consumers.count == 0 else {
+                throw CoreError(.invalid, "a rotation writes the new password into \(consumers.count) service entr\(consumers.count == 1 ? "y" : "ies") sealed, and the site has no sealing key",
                                 hint: "create one first: pgwarden key init")
             }
         }
+    }
 
-        // 2. The copies the site keeps (planned first: the superuser's go before its verifier).
+    // MARK: Copies
+
+    /// The copies of the password the site keeps (the inventory's `file:` or `store:`,
+    /// `--store NAME`, and the store for a generated password), one step per file.
+    static func copySteps(_ request: Request, _ facts: Facts, notes: inout [String]) throws(CoreError)
+        -> (copies: [(reference: String, sha256: String?)], steps: [PlannedStep]) {
+        let name = request.role
         var copies: [(reference: String, sha256: String?)] = []
         var storeNames: [String] = []
         switch facts.inventoryReference {
@@ -147,7 +217,10 @@ public enum PasswordChangePlanner {
         }
         // One step for the store file: every name in it at once (`store:NAME,NAME`).
         if !storeNames.isEmpty { copies.append(("store:" + storeNames.joined(separator: ","), facts.storeSHA256)) }
-        let copySteps = copies.map { copy in
+        if let store = storeNames.first, facts.inventoryReference == nil {
+            notes.append("the inventory has no secret for \(name); to let pgwarden use the new password, add `\(name): store:\(store)` under secrets: in warden.yaml")
+        }
+        let steps = copies.map { copy in
             PlannedStep(
                 id: "password-copy/\(copy.reference)",
                 title: "keep the new password of \(name) in \(copy.reference)" + (copy.reference.hasPrefix("file:") ? " (owner-only file)" : " (sealed with key \(facts.keyID ?? "?"))"),
@@ -155,55 +228,13 @@ public enum PasswordChangePlanner {
                 diff: ["~ \(copy.reference): the new password of \(name)"],
                 action: .writePasswordCopy(role: name, reference: copy.reference, expectedSHA256: copy.sha256))
         }
-        if let store = storeNames.first, facts.inventoryReference == nil {
-            notes.append("the inventory has no secret for \(name); to let pgwarden use the new password, add `\(name): store:\(store)` under secrets: in warden.yaml")
-        }
+        return (copies, steps)
+    }
 
-        // 1. The verifier. For the superuser, the old password is read back at undo from the
-        // backup of its inventory copy, since the copy itself holds the new one by then.
-        var previous = facts.previousSource
-        if facts.isSuperuser, previous == .inventorySecret(role: name), let own = copies.first(where: { copy in
-            switch facts.inventoryReference {
-            case .file(let path)?: copy.reference == "file:\(path)"
-            case .store(let store)?: copy.reference.hasPrefix("store:") && copy.reference.dropFirst("store:".count).split(separator: ",").contains { $0 == store }
-            default: false
-            }
-        }) {
-            previous = own.sha256.map { .replacedCopy(reference: facts.inventoryReference?.description ?? own.reference, sha256: $0) }
-        }
-        let roleStep = PlannedStep(
-            id: "\(facts.node)/password/\(name)",
-            title: "\(facts.node): new password for \(name) (SCRAM-SHA-256 verifier computed here; the server never sees the password)",
-            reason: request.mode == .rotate ? "pgwarden password rotate \(name)" : "pgwarden password set \(name)",
-            diff: ["- \(name): \(role.verifier.description)", "+ \(name): SCRAM-SHA-256 verifier (\(SCRAMVerifier.defaultIterations) iterations, fresh salt)"],
-            action: .setRolePassword(node: facts.node, role: name, previous: previous))
-        steps += facts.isSuperuser ? copySteps + [roleStep] : [roleStep] + copySteps
-
-        // 3. Every consumer, for a rotation.
-        for (file, entries) in consumers {
-            let edits = entries.map { ServiceEdit.setNewPassword(entry: $0.entry, role: name) }
-            steps.append(PlannedStep(
-                id: "services/\(file.service.name)",
-                title: "\(file.service.name): the new password of \(name), sealed, in \(file.service.file)",
-                reason: "pgwarden password rotate \(name): every service that logs in as \(name) follows",
-                diff: entries.flatMap { ["~ \($0.entry) password: the new password of \(name), sealed with key \(facts.keyID ?? "?") at apply"] },
-                action: .editServiceFile(service: file.service.name, file: file.service.file, profile: file.service.profile.name,
-                                         expectedSHA256: file.sha256, edits: edits)))
-        }
-
-        // 4. The proof.
-        let rewritten = consumers.flatMap(\.entries)
-        let database = rewritten.compactMap(\.database).first ?? "postgres"
-        let roleLogins = role.canLogin ? [RoleLogin(role: name, database: database, source: .thisRun(role: name))] : []
-        if !role.canLogin { notes.append("\(name) is NOLOGIN: the password is stored, but no login can prove it") }
-        if !roleLogins.isEmpty || !rewritten.isEmpty {
-            steps.append(PlannedStep(
-                id: "\(facts.node)/proof/password/\(name)",
-                title: "\(facts.node): prove the new password: log in as \(name)" + (rewritten.isEmpty ? "" : " and as \(rewritten.count) service entr\(rewritten.count == 1 ? "y" : "ies") with their own settings"),
-                reason: "a failed login rolls the change back (old verifier, old file bytes)",
-                diff: roleLogins.map { "= log in as \($0.role) to \($0.database)" } + rewritten.map { "= service \($0.service) \($0.entry) logs in as \(name)" },
-                action: .proveLogins(node: facts.node, roles: roleLogins, consumers: rewritten)))
-        }
-        return Plan(site: facts.site, steps: steps, notes: notes)
+    /// Whether the copy step reference `written` (`file:PATH`, `store:NAME,NAME`) writes `reference`.
+    static func covers(_ written: String, _ reference: String) -> Bool {
+        guard written.hasPrefix("store:"), reference.hasPrefix("store:") else { return written == reference }
+        let name = reference.dropFirst("store:".count)
+        return written.dropFirst("store:".count).split(separator: ",").contains(name)
     }
 }
