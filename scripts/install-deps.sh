@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks for building, testing and the demo:
 # the PostgreSQL server (initdb, pg_ctl, postgres, pg_basebackup, pg_rewind).
-# `install-deps.sh bench` also installs sslscan, which `make bench` compares our probe with.
+# `install-deps.sh bench` also installs sslscan and python3, which `make bench` compares our
+# probe and our SCRAM verifiers with.
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 
@@ -18,6 +19,7 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
 if [ "${1:-}" = "bench" ]; then
   command -v sslscan >/dev/null 2>&1 || need+=(sslscan)
+  command -v python3 >/dev/null 2>&1 || need+=(python3)
 fi
 
 if [ ${#need[@]} -gt 0 ]; then

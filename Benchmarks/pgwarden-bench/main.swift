@@ -10,6 +10,7 @@ let benchmarks: [(name: String, run: () async throws -> Void)] = [
     ("services", ServicesBenchmark.run),
     ("replication", ReplicationBenchmark.run),
     ("audit", AuditBenchmark.run),
+    ("auth", AuthBenchmark.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())
