@@ -13,15 +13,15 @@ struct PasswordCommand: AsyncParsableCommand {
         commandName: "password",
         abstract: "Set or rotate a role's password; the server only ever sees a SCRAM verifier computed here.",
         discussion: """
-        The password comes from a no-echo prompt (asked twice), from stdin with
-        --password-stdin, or is generated with --generate (then kept sealed in the secret
+        The password comes from a no-echo prompt (asked twice), from stdin with \
+        --password-stdin, or is generated with --generate (then kept sealed in the secret \
         store, and shown once only with --show). Never from the command line.
           pgwarden password set postgres                        # prompt, twice
           pgwarden password set postgres --password-stdin < pw.txt
           pgwarden password set reporting --generate --store reporting
           pgwarden password rotate qliksenserepository --generate
           pgwarden undo                                         # the last change, back
-        A password is refused (exit 2, nothing changed) when it is empty, the role's name,
+        A password is refused (exit 2, nothing changed) when it is empty, the role's name, \
         shorter than 16 characters, or holds a control character.
         """,
         subcommands: [Set.self, Rotate.self])
@@ -32,25 +32,18 @@ struct PasswordCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Give ROLE a new password (its SCRAM verifier only); the inventory's file:/store: copy follows.",
             discussion: """
-            `ALTER ROLE … PASSWORD 'SCRAM-SHA-256$…'` with a verifier computed here, even while
-            password_encryption is still md5 (md5 lines accept SCRAM verifiers). If warden.yaml's
-            secrets: names a file: or store: for ROLE, that copy is rewritten too; --store NAME
-            keeps a sealed copy under NAME as well. Verified by reading pg_authid and logging in.
+            `ALTER ROLE … PASSWORD 'SCRAM-SHA-256$…'` with a verifier computed here, even while \
+            password_encryption is still md5 (md5 lines accept SCRAM verifiers). If warden.yaml's \
+            secrets: names a file: or store: for ROLE, that copy is rewritten too; --store NAME \
+            keeps a sealed copy under NAME as well. Verified by reading pg_authid and logging in. \
             Refused for a role that services log in as: use `pgwarden password rotate ROLE`.
-            Exit codes: 0 done, 2 bad input (nothing changed), 3 failed and rolled back,
+            Exit codes: 0 done, 2 bad input (nothing changed), 3 failed and rolled back, \
             4 failed and NOT rolled back.
             """)
-        @Argument(help: "The role (case-sensitive).")
-        var role: String
-        @OptionGroup var newPassword: NewPasswordOptions
-        @OptionGroup var keyOptions: KeyOptions
-        @OptionGroup var inventoryOptions: InventoryOptions
-        @OptionGroup var output: FormatOptions
+        @OptionGroup var change: PasswordChangeOptions
 
         func run() async throws {
-            try await reportingErrors {
-                try await change(role: role, mode: .set, newPassword: newPassword, keyOptions: keyOptions, inventoryOptions: inventoryOptions, format: output.format)
-            }
+            try await reportingErrors { try await change.run(.set) }
         }
     }
 
@@ -60,33 +53,34 @@ struct PasswordCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "New password for ROLE in the database and in every service config that logs in as it, sealed; all-or-nothing.",
             discussion: """
-            The role's verifier, the inventory's copy, and every service entry whose user is
-            ROLE (written sealed with the site key: run `pgwarden key init` first). Then each
-            service logs in with its own settings; if one cannot, the old verifier and every
-            file's old bytes come back. Windows-protected (DPAPI) passwords are refused: replace
+            The role's verifier, the inventory's copy, and every service entry whose user is \
+            ROLE (written sealed with the site key: run `pgwarden key init` first). Then each \
+            service logs in with its own settings; if one cannot, the old verifier and every \
+            file's old bytes come back. Windows-protected (DPAPI) passwords are refused: replace \
             them first with `pgwarden connstr set FILE ENTRY password --seal`.
-            Exit codes: 0 done, 2 bad input (nothing changed), 3 failed and rolled back,
+            Exit codes: 0 done, 2 bad input (nothing changed), 3 failed and rolled back, \
             4 failed and NOT rolled back.
             """)
-        @Argument(help: "The role (case-sensitive).")
-        var role: String
-        @OptionGroup var newPassword: NewPasswordOptions
-        @OptionGroup var keyOptions: KeyOptions
-        @OptionGroup var inventoryOptions: InventoryOptions
-        @OptionGroup var output: FormatOptions
+        @OptionGroup var change: PasswordChangeOptions
 
         func run() async throws {
-            try await reportingErrors {
-                try await change(role: role, mode: .rotate, newPassword: newPassword, keyOptions: keyOptions, inventoryOptions: inventoryOptions, format: output.format)
-            }
+            try await reportingErrors { try await change.run(.rotate) }
         }
     }
+}
 
-    // MARK: Shared
+/// What `password set` and `password rotate` both take: the role, where the new password
+/// comes from, the key, the inventory and the output format.
+struct PasswordChangeOptions: ParsableArguments {
+    @Argument(help: "The role (case-sensitive).")
+    var role: String
+    @OptionGroup var newPassword: NewPasswordOptions
+    @OptionGroup var keyOptions: KeyOptions
+    @OptionGroup var inventoryOptions: InventoryOptions
+    @OptionGroup var output: FormatOptions
 
     /// Reads the new password, plans, and runs the plan with the password in memory only.
-    static func change(role: String, mode: PasswordChangePlanner.Mode, newPassword: NewPasswordOptions, keyOptions: KeyOptions,
-                       inventoryOptions: InventoryOptions, format: OutputFormat) async throws {
+    func run(_ mode: PasswordChangePlanner.Mode) async throws {
         let inventory = try inventoryOptions.load()
         let keyFile = try keyOptions.keyFile(inventory: inventoryOptions)
         let password = try newPassword.read(role: role)
@@ -95,7 +89,7 @@ struct PasswordCommand: AsyncParsableCommand {
         let plan = try await PasswordChange.plan(request, access: access, keyFile: keyFile)
         let performer = SiteStepPerformer(access: access, keyFile: keyFile, newPasswords: [role: password], progress: { Console.progress($0) })
         let shown = newPassword.show ? PlanRunner.Shown(label: "New password of \(role) (shown this once)", value: password) : nil
-        try await PlanRunner.run(plan, stateDirectory: inventory.stateDirectory, performer: performer, format: format, show: shown)
+        try await PlanRunner.run(plan, stateDirectory: inventory.stateDirectory, performer: performer, format: output.format, show: shown)
     }
 }
 

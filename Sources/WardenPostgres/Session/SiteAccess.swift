@@ -84,14 +84,7 @@ public struct SiteAccess: Sendable {
 
     /// Runs `body` in a superuser session to `node`, always closed afterwards.
     public func withSuperuser<T: Sendable>(on node: DatabaseNode, _ body: (PostgresSession) async throws -> T) async throws -> T {
-        let session = try await session(on: node)
-        do {
-            let result = try await body(session)
-            await session.close()
-            return result
-        } catch {
-            await session.close()
-            throw error
-        }
+        try await session(on: node).closing(after: body)
     }
+
 }
