@@ -27,12 +27,6 @@ public enum PasswordSource: Sendable, Hashable, Codable, CustomStringConvertible
         case .thisRun(let role): "the new password of \(role) (this run only)"
         }
     }
-
-    /// Whether a later process can read the password from here again.
-    public var isDurable: Bool {
-        if case .thisRun = self { return false }
-        return true
-    }
 }
 
 // MARK: - What the login proof logs in as
