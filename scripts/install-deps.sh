@@ -2,7 +2,8 @@
 # Installs what a fresh Debian machine lacks for building, testing and the demo:
 # the PostgreSQL server (initdb, pg_ctl, postgres, pg_basebackup, pg_rewind), openssl,
 # runuser and iproute2's ip.
-# `install-deps.sh bench` also installs sslscan, which `make bench` compares our probe with.
+# `install-deps.sh bench` also installs sslscan and python3, which `make bench` compares our
+# probe and our SCRAM verifiers with.
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 
@@ -21,6 +22,7 @@ command -v runuser >/dev/null 2>&1 || need+=(util-linux)
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
 if [ "${1:-}" = "bench" ]; then
   command -v sslscan >/dev/null 2>&1 || need+=(sslscan)
+  command -v python3 >/dev/null 2>&1 || need+=(python3)
 fi
 
 if [ ${#need[@]} -gt 0 ]; then

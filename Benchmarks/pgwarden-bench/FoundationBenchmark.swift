@@ -16,10 +16,10 @@ enum FoundationBenchmark {
         print("lab up (initdb, start, roles, 14 configs): \(BenchmarkClock.format(upMs))")
         do {
             let access = SiteAccess(inventory: try site.inventory())
-            let planMs = try await BenchmarkClock.median(runs: 5) { _ = try await SitePlanner.plan(access) }
+            let planMs = try await BenchmarkClock.median(runs: 5) { _ = try await SitePlanner.plan(access, only: [.settings]) }
             print("plan (collect pg_settings, plan): median of 5 \(BenchmarkClock.format(planMs))")
             let executor = PlanExecutor(journal: Journal(stateDirectory: access.inventory.stateDirectory), performer: SiteStepPerformer(access: access))
-            let plan = try await SitePlanner.plan(access)
+            let plan = try await SitePlanner.plan(access, only: [.settings])
             let (_, applyMs) = try await BenchmarkClock.measure { _ = try await executor.run(plan) }
             print("apply proof step (ALTER SYSTEM, reload, verify in new session): \(BenchmarkClock.format(applyMs))")
             let (_, undoMs) = try await BenchmarkClock.measure { _ = try await executor.undoLatest() }

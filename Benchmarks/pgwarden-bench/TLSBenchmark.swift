@@ -126,6 +126,7 @@ enum TLSBenchmark {
             case .proveTLS: "wire proof (scan, verify-full, plaintext refused, consumer logins)"
             case .editServiceFile: "service files"
             case .installTLSFiles: "certificate files: copy, reload, wire check"
+            case .rehashPasswords, .setRolePassword, .writePasswordCopy, .removeStoredPasswords, .proveLogins: "passwords (not in the TLS scope)"
             }
         }
     }

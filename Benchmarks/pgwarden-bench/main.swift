@@ -12,6 +12,7 @@ let benchmarks: [(name: String, run: () async throws -> Void)] = [
     ("audit", AuditBenchmark.run),
     ("certificates", CertificatesBenchmark.run),
     ("tls", TLSBenchmark.run),
+    ("auth", AuthBenchmark.run),
 ]
 
 let wanted = Set(CommandLine.arguments.dropFirst())

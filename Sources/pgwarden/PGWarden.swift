@@ -16,6 +16,8 @@ struct PGWarden: AsyncParsableCommand {
           pgwarden plan              # what apply would change, step by step
           pgwarden apply             # do it, verifying every step
           pgwarden undo              # roll the last apply back
+          pgwarden apply --only auth # md5 → SCRAM without locking anyone out
+          pgwarden password rotate qliksenserepository --generate   # DB + every service config
           pgwarden services apply --require-ssl --seal   # every service config at once
           pgwarden tls ca init && pgwarden tls issue server --node db1   # certificates
           pgwarden replica add db2 && pgwarden failover  # standby, then fail over and repoint
@@ -26,7 +28,7 @@ struct PGWarden: AsyncParsableCommand {
         version: WardenCoreVersion.string,
         subcommands: [
             LabCommand.self, InventoryCommand.self, AuditCommand.self, PlanCommand.self, ApplyCommand.self, UndoCommand.self,
-            ServicesCommand.self, ConnstrCommand.self, KeyCommand.self, SecretCommand.self, TLSCommand.self,
+            PasswordCommand.self, ServicesCommand.self, ConnstrCommand.self, KeyCommand.self, SecretCommand.self, TLSCommand.self,
             ReplicaCommand.self, StatusCommand.self, FailoverCommand.self, SwitchoverCommand.self, RejoinCommand.self,
         ]
     )

@@ -32,41 +32,14 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var scope: ScopeOptions
     @OptionGroup var output: FormatOptions
 
-    struct Report: Encodable {
-        var outcome: String
-        var applied: Int
-        var failedStep: String?
-        var error: String?
-        var stillApplied: [String]?
-    }
-
     func run() async throws {
         try await reportingErrors {
             let inventory = try inventoryOptions.load()
             let access = SiteAccess(inventory: inventory)
             let plan = try await SitePlanner.plan(access, only: scope.scopes)
-            // Notes say what was left out and why (a consumer hostssl-only waits for, a restart).
-            for note in plan.notes { Console.progress("note: \(note)") }
-            if plan.isEmpty {
-                if output.format == .json { try Console.json(Report(outcome: "nothing-to-do", applied: 0)) } else { Console.out("Nothing to do: the site matches its policy.") }
-                return
-            }
-            let executor = PlanExecutor(journal: Journal(stateDirectory: inventory.stateDirectory), performer: SiteStepPerformer(access: access)) { Console.progress($0) }
-            switch try await executor.run(plan) {
-            case .completed(let applied):
-                if output.format == .json { try Console.json(Report(outcome: "completed", applied: applied)) } else { Console.out("Applied and verified \(applied) step(s). Undo with: pgwarden undo") }
-            case .rolledBack(let step, let error):
-                if output.format == .json { try Console.json(Report(outcome: "rolled-back", applied: 0, failedStep: step, error: error)) } else {
-                    Console.out("Step \(step) failed: \(error)\nEverything applied before it was rolled back.")
-                }
-                throw ExitCode(3)
-            case .rollbackFailed(let step, let error, let left):
-                if output.format == .json { try Console.json(Report(outcome: "rollback-failed", applied: left.count, failedStep: step, error: error, stillApplied: left.map(\.id))) } else {
-                    Console.out("Step \(step) failed: \(error)\nRollback failed; these steps are still applied and must be reverted by hand:")
-                    for step in left { Console.out("  - \(step.title)") }
-                }
-                throw ExitCode(4)
-            }
+            let performer = SiteStepPerformer(access: access, progress: { Console.progress($0) })
+            try await PlanRunner.run(plan, stateDirectory: inventory.stateDirectory, performer: performer, format: output.format,
+                                     nothingToDo: "Nothing to do: the site matches its policy.")
         }
     }
 }

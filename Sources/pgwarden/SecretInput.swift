@@ -28,6 +28,32 @@ enum SecretInput {
         return Secret(String(value))
     }
 
+    /// `--password-stdin`: everything on stdin, without the final line break(s). An empty
+    /// value is returned as is, for the password policy to refuse with its own message.
+    static func readStandardInput() -> Secret {
+        let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        var value = Substring(text)
+        while let last = value.unicodeScalars.last, last == "\n" || last == "\r" { value = Substring(value.unicodeScalars.dropLast()) }
+        return Secret(String(value))
+    }
+
+    /// A new password typed twice at a no-echo prompt; refused when the two differ or there is
+    /// no terminal to ask on (a pipe must say so with --password-stdin).
+    static func promptTwice(_ prompt: String) throws -> Secret {
+        guard isatty(STDIN_FILENO) == 1 else {
+            throw CoreError(.invalid, "there is no terminal to ask for the new password on",
+                            hint: "pipe it with --password-stdin, or let pgwarden make one with --generate")
+        }
+        Console.progress(prompt)
+        let first = Secret(try readWithoutEcho())
+        Console.progress("Again, to be sure:")
+        let second = Secret(try readWithoutEcho())
+        guard first == second else {
+            throw CoreError(.invalid, "the two passwords typed differ; nothing was changed", hint: "run the command again")
+        }
+        return first
+    }
+
     private static func readWithoutEcho() throws -> String {
         var saved = termios()
         guard tcgetattr(STDIN_FILENO, &saved) == 0 else { throw HostError(.io, "cannot read the terminal settings") }

@@ -135,6 +135,14 @@ enum PlanRunner {
         var error: String?
         var stillApplied: [String]?
         var notes: [String]?
+        /// A generated password the user asked to see (`password … --generate --show`).
+        var password: String?
+    }
+
+    /// A secret to print once after a completed run, and how to introduce it.
+    struct Shown {
+        var label: String
+        var value: Secret
     }
 
     /// The report for an executor's outcome and the exit code to end with (nil: success).
@@ -149,27 +157,33 @@ enum PlanRunner {
         }
     }
 
-    static func run(_ plan: WardenCore.Plan, stateDirectory: String, performer: any StepPerformer, format: OutputFormat) async throws {
+    /// Runs `plan` and reports as `apply` does. Notes come first: they say what was left out
+    /// and why (a consumer hostssl-only waits for, a role whose password is not known).
+    static func run(_ plan: WardenCore.Plan, stateDirectory: String, performer: any StepPerformer, format: OutputFormat, show: Shown? = nil,
+                    nothingToDo: String = "Nothing to do: every file already matches.") async throws {
         for note in plan.notes { Console.progress("note: \(note)") }
         if plan.isEmpty {
-            if format == .json { try Console.json(Report(outcome: "nothing-to-do", applied: 0, notes: plan.notes)) } else { Console.out("Nothing to do: every file already matches.") }
+            if format == .json { try Console.json(Report(outcome: "nothing-to-do", applied: 0, notes: plan.notes)) } else { Console.out(nothingToDo) }
             return
         }
         let executor = PlanExecutor(journal: Journal(stateDirectory: stateDirectory), performer: performer) { Console.progress($0) }
-        switch try await executor.run(plan) {
-        case .completed(let applied):
-            if format == .json { try Console.json(Report(outcome: "completed", applied: applied, notes: plan.notes)) } else { Console.out("Applied and verified \(applied) step(s). Undo with: pgwarden undo") }
-        case .rolledBack(let step, let error):
-            if format == .json { try Console.json(Report(outcome: "rolled-back", applied: 0, failedStep: step, error: error)) } else {
-                Console.out("Step \(step) failed: \(error)\nEvery file written before it was restored.")
-            }
-            throw ExitCode(3)
-        case .rollbackFailed(let step, let error, let left):
-            if format == .json { try Console.json(Report(outcome: "rollback-failed", applied: left.count, failedStep: step, error: error, stillApplied: left.map(\.id))) } else {
+        let outcome = try await executor.run(plan)
+        var (report, exit) = report(outcome)
+        if format == .json {
+            if exit == nil { (report.notes, report.password) = (plan.notes, show?.value.revealed) }
+            try Console.json(report)
+        } else {
+            switch outcome {
+            case .completed(let applied):
+                Console.out("Applied and verified \(applied) step(s). Undo with: pgwarden undo")
+                if let show { Console.out("\(show.label): \(show.value.revealed)") }
+            case .rolledBack(let step, let error):
+                Console.out("Step \(step) failed: \(error)\nEverything applied before it was rolled back.")
+            case .rollbackFailed(let step, let error, let left):
                 Console.out("Step \(step) failed: \(error)\nRollback failed; these steps are still applied and must be reverted by hand:")
                 for step in left { Console.out("  - \(step.title)") }
             }
-            throw ExitCode(4)
         }
+        if let exit { throw exit }
     }
 }

@@ -44,6 +44,17 @@ public enum ConfigPasswordKind: Sendable, Hashable {
         }
     }
 
+    /// How a plan shows the value: its kind, never the value.
+    public var summary: String {
+        switch self {
+        case .absent: "(not set)"
+        case .empty: "empty"
+        case .sealed(let keyID): "sealed with key \(keyID)"
+        case .windowsDPAPI: "protected by Windows (DPAPI)"
+        case .plaintext: "plaintext (redacted)"
+        }
+    }
+
     private static func isDPAPI(_ value: String) -> Bool {
         let bytes = Array(value.utf8)
         guard bytes.starts(with: dpapiBase64Prefix.utf8) else { return false }

@@ -76,6 +76,27 @@ public enum StepAction: Sendable, Hashable, Codable {
     /// Changes nothing: proves a node's TLS state on the wire (``TLSProof``). A failure
     /// rolls back every step of the apply before it.
     case proveTLS(TLSProof)
+    /// Replaces the verifier of each role with a SCRAM-SHA-256 verifier computed here from
+    /// its password (read from its source, and checked against the current verifier first),
+    /// with a fresh salt: the password does not change. Verified by reading `pg_authid` in a
+    /// new session; undone by rebuilding each old verifier (see ``PreviousVerifier``).
+    case rehashPasswords(node: String, roles: [RolePassword])
+    /// Sets a new password for `role`: only its SCRAM verifier, computed here, reaches the
+    /// server. The password itself is given to the run (prompt, stdin, generated) and never
+    /// part of the plan; `previous` says where the old password can be read again for undo.
+    case setRolePassword(node: String, role: String, previous: PasswordSource?)
+    /// Writes the run's new password of `role` into one of its kept copies: `store:NAME[,NAME…]`
+    /// (sealed into the secret store under each name) or `file:PATH` (an owner-only file).
+    /// Refused when the file's SHA-256 is not `expectedSHA256` (nil: the file did not exist);
+    /// undone by restoring the old bytes (or removing a file the step created).
+    case writePasswordCopy(role: String, reference: String, expectedSHA256: String?)
+    /// Removes the password-holding entries on `lines` of a pgpass-style file (pgAdmin's
+    /// "store password"), keeping every other byte; old bytes backed up, undone by restoring.
+    case removeStoredPasswords(node: String, file: String, expectedSHA256: String, resultSHA256: String, lines: [Int])
+    /// Changes nothing: its verification logs in over TCP as each role (with its password
+    /// from its source) and as each service entry with the entry's own settings. A failure
+    /// fails the step, which rolls back everything the plan applied before it.
+    case proveLogins(node: String, roles: [RoleLogin], consumers: [ConsumerEntry])
 }
 
 // MARK: - What undo needs
@@ -96,7 +117,13 @@ public enum UndoRecord: Sendable, Hashable, Codable {
     /// TLS files were installed in a node's data directory; undo puts each back (see
     /// ``TLSFileUndo``) and reloads the node when ssl is on.
     case tlsFiles(node: String, files: [TLSFileUndo])
-    /// A step that only checked something (``StepAction/checkConsumerLogins(node:services:reason:)``,
+    /// Role verifiers were replaced. Never the old verifiers themselves (an md5 verifier is
+    /// password-equivalent): their kinds and where each old password can be read again.
+    case rolePasswords(node: String, previous: [PreviousVerifier])
+    /// A file holding passwords (a secret file, the sealed store, a pgpass file) was written.
+    /// `backupPath`/`previousSHA256` are nil when the step created the file (undo removes it).
+    case passwordFile(file: String, backupPath: String?, previousSHA256: String?, writtenSHA256: String)
+    /// The step only checked something (a login proof, ``StepAction/checkConsumerLogins(node:services:reason:)``,
     /// ``StepAction/proveTLS(_:)``): there is nothing to undo.
-    case checked(step: String)
+    case nothing
 }

@@ -137,6 +137,9 @@ public enum ServiceChangePlanner {
                 let old = if case .sealed(let id) = before.passwordKind { id } else { "?" }
                 lines.append("- \(entry) password: sealed with key \(old)")
                 lines.append("+ \(entry) password: sealed with key \(currentKeyID ?? "?") at apply")
+            case .setNewPassword(let entry, let role):
+                lines.append("- \(entry) password: \(before.passwordKind.summary)")
+                lines.append("+ \(entry) password: the new password of \(role), sealed with key \(currentKeyID ?? "?") at apply")
             }
         }
         return lines
@@ -155,6 +158,7 @@ public enum ServiceChangePlanner {
         if fields.contains(.rootCertificate) || fields.contains(.clientCertificate) || fields.contains(.clientKey) { parts.append("set certificate paths") }
         if edits.contains(where: { if case .sealPassword = $0 { true } else { false } }) { parts.append("seal passwords") }
         if edits.contains(where: { if case .resealPassword = $0 { true } else { false } }) { parts.append("re-seal passwords") }
+        if edits.contains(where: { if case .setNewPassword = $0 { true } else { false } }) { parts.append("write the new password (sealed)") }
         return parts.joined(separator: ", ")
     }
 

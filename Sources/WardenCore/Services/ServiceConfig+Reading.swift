@@ -41,6 +41,26 @@ extension ServiceConfig {
         return try Self.named(file) { try rawValue(.password, in: entry) }.map(Secret.init)
     }
 
+    /// The password `entry` logs in with: a plaintext value as written, a sealed value opened
+    /// with the key that sealed it (found in `keys` by its id). Nil when the entry has none,
+    /// an empty one, or one protected by Windows (only that Windows account can open it).
+    /// - Throws: `.crypto` when the sealing key is not in `keys` or the value does not open.
+    public func openPassword(in entryName: String, keys: [SealingKey]) throws -> Secret? {
+        guard let value = try password(in: entryName) else { return nil }
+        switch ConfigPasswordKind(value: value.revealed) {
+        case .plaintext:
+            return value
+        case .sealed(let keyID):
+            guard let key = keys.first(where: { $0.id == keyID }) else {
+                throw CoreError(.crypto, "the password of '\(entryName)' in \(file ?? "the file") is sealed with key \(keyID), which is not available",
+                                hint: "use the site's key (pgwarden key init, or --key PATH)", file: file)
+            }
+            return try SealedSecret(parsing: value.revealed).open(context: sealContext(for: entryName), key: key)
+        case .absent, .empty, .windowsDPAPI:
+            return nil
+        }
+    }
+
     /// The context a sealed password of `entry` is bound to: the file and the entry, so a
     /// sealed value copied elsewhere does not open.
     public func sealContext(for entryName: String) -> String {

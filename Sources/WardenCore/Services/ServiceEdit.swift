@@ -9,10 +9,13 @@ public enum ServiceEdit: Sendable, Hashable, Codable, CustomStringConvertible {
     case sealPassword(entry: String)
     /// Re-seal a password sealed with a retired key with the current key.
     case resealPassword(entry: String)
+    /// Write the new password `role` gets in this run (a rotation), sealed with the site's
+    /// key. The password is handed to the step at apply time; the plan names the role only.
+    case setNewPassword(entry: String, role: String)
 
     public var entry: String {
         switch self {
-        case .set(let entry, _, _), .sealPassword(let entry), .resealPassword(let entry): entry
+        case .set(let entry, _, _), .sealPassword(let entry), .resealPassword(let entry), .setNewPassword(let entry, _): entry
         }
     }
 
@@ -21,6 +24,7 @@ public enum ServiceEdit: Sendable, Hashable, Codable, CustomStringConvertible {
         case .set(let entry, let field, let value): "\(entry): \(field.rawValue) = \(value)"
         case .sealPassword(let entry): "\(entry): seal the password"
         case .resealPassword(let entry): "\(entry): re-seal the password with the current key"
+        case .setNewPassword(let entry, let role): "\(entry): the new password of \(role), sealed"
         }
     }
 }
@@ -29,8 +33,9 @@ public enum ServiceEdit: Sendable, Hashable, Codable, CustomStringConvertible {
 
 extension ServiceConfig {
     /// Applies `edits` in order. Sealing needs `key`; re-sealing also needs the retired key
-    /// that sealed the value (found by id in `retiredKeys`).
-    public mutating func apply(_ edits: [ServiceEdit], key: SealingKey?, retiredKeys: [SealingKey] = []) throws {
+    /// that sealed the value (found by id in `retiredKeys`); a new password comes from
+    /// `newPasswords` (role → password, given to this run only).
+    public mutating func apply(_ edits: [ServiceEdit], key: SealingKey?, retiredKeys: [SealingKey] = [], newPasswords: [String: Secret] = [:]) throws {
         for edit in edits {
             switch edit {
             case .set(let entry, let field, let value):
@@ -41,13 +46,21 @@ extension ServiceConfig {
             case .resealPassword(let entry):
                 guard let key else { throw Self.noKey(file) }
                 try resealPassword(in: entry, with: key, keys: retiredKeys)
+            case .setNewPassword(let entry, let role):
+                guard let key else { throw Self.noKey(file) }
+                guard let password = newPasswords[role] else {
+                    throw CoreError(.invalid, "no new password for \(role) was given to this run", hint: "run pgwarden password rotate \(role) again")
+                }
+                let sealed = try SealedSecret.seal(password, context: sealContext(for: entry), key: key)
+                try setPassword(Secret(sealed.text), in: entry, replacingWindowsProtected: false)
             }
         }
     }
 
     /// The edits that do not hold in this file, described without secrets (empty when all
-    /// hold). A sealed password holds when it is sealed with `key` and opens for its entry.
-    public func unmetEdits(_ edits: [ServiceEdit], key: SealingKey?) -> [String] {
+    /// hold). A sealed password holds when it is sealed with `key` and opens for its entry;
+    /// a new password, when it also opens to the password in `newPasswords`.
+    public func unmetEdits(_ edits: [ServiceEdit], key: SealingKey?, newPasswords: [String: Secret] = [:]) -> [String] {
         var unmet: [String] = []
         var read: [String: ConnectionSettings] = [:]
         for edit in edits {
@@ -65,6 +78,15 @@ extension ServiceConfig {
                         continue
                     }
                     _ = try SealedSecret(parsing: text).openBytes(context: sealContext(for: entry), key: key)
+                case .setNewPassword(let entry, let role):
+                    guard let key, case .sealed(let keyID) = settings.passwordKind, keyID == key.id,
+                          let text = try password(in: entry)?.revealed,
+                          let wanted = newPasswords[role],
+                          try SealedSecret(parsing: text).open(context: sealContext(for: entry), key: key) == wanted
+                    else {
+                        unmet.append("\(entry): the password is not the new password of \(role), sealed with the current key")
+                        continue
+                    }
                 }
             } catch {
                 unmet.append("\(edit): \(error)")

@@ -142,6 +142,23 @@ public enum AtomicFile {
         }
     }
 
+    /// Undoes a step that wrote `path`: restores the old bytes from `backupPath` (see
+    /// ``restore(_:from:previousSHA256:writtenSHA256:)``), or, when the step created the file
+    /// (no backup, no previous hash), removes it again, but only if it still holds what the
+    /// step wrote.
+    public static func undoWrite(_ path: String, backupPath: String?, previousSHA256: String?, writtenSHA256: String) throws(HostError) {
+        if let backupPath, let previousSHA256 {
+            try restore(path, from: backupPath, previousSHA256: previousSHA256, writtenSHA256: writtenSHA256)
+            return
+        }
+        guard exists(path) else { return }
+        guard FileDigest.sha256(try read(path)) == writtenSHA256 else {
+            throw HostError(.verification, "\(path) changed after pgwarden created it; not removing someone else's edit",
+                            hint: "remove it by hand if it should not be there")
+        }
+        guard unlink(path) == 0 else { throw HostError.posix("remove", path, errno: errno) }
+    }
+
     /// Where a step keeps the old bytes of a file it replaces: content-addressed under
     /// `STATE_DIR/backups/KIND/`, owner-only, so the same old file is kept once.
     public static func backupPath(stateDirectory: String, kind: String, sha256: String) -> String {

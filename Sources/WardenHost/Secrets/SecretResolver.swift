@@ -33,8 +33,7 @@ public struct SecretResolver: Sendable {
                 let mode = String(info.st_mode & 0o777, radix: 8)
                 throw HostError(.secret, "secret file \(path) for '\(role)' is readable by others (mode \(mode))", hint: "run: chmod 600 \(path)")
             }
-            var text = try AtomicFile.readText(path)
-            while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+            let text = Self.withoutFinalLineBreaks(try AtomicFile.readText(path))
             guard !text.isEmpty else {
                 throw HostError(.secret, "secret file \(path) for '\(role)' is empty", hint: "put the password in it (one line)")
             }
@@ -50,5 +49,12 @@ public struct SecretResolver: Sendable {
             }
             return try store.open(name, role: role)
         }
+    }
+
+    /// A secret file's text without the line break(s) editors put at its end.
+    public static func withoutFinalLineBreaks(_ text: String) -> String {
+        var text = text
+        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        return text
     }
 }

@@ -15,12 +15,15 @@ import WardenCore
 public struct ServiceFileStep: StepPerformer {
     public let stateDirectory: String
     public let keyFile: SealingKeyFile
+    /// Role → the new password of this run, for ``ServiceEdit/setNewPassword(entry:role:)``.
+    public let newPasswords: [String: Secret]
     /// Test hook passed to ``AtomicFile/write(_:to:mode:backupPath:beforeRename:)``.
     let beforeRename: AtomicFile.BeforeRename?
 
-    public init(stateDirectory: String, keyFile: SealingKeyFile? = nil, beforeRename: AtomicFile.BeforeRename? = nil) {
+    public init(stateDirectory: String, keyFile: SealingKeyFile? = nil, newPasswords: [String: Secret] = [:], beforeRename: AtomicFile.BeforeRename? = nil) {
         self.stateDirectory = stateDirectory
         self.keyFile = keyFile ?? .default(stateDirectory: stateDirectory)
+        self.newPasswords = newPasswords
         self.beforeRename = beforeRename
     }
 
@@ -38,7 +41,7 @@ public struct ServiceFileStep: StepPerformer {
         let needsKey = edits.contains { if case .set = $0 { false } else { true } }
         let key = needsKey ? try keyFile.load() : nil
         let retired = edits.contains { if case .resealPassword = $0 { true } else { false } } ? try keyFile.retiredKeys() : []
-        try config.apply(edits, key: key, retiredKeys: retired)
+        try config.apply(edits, key: key, retiredKeys: retired, newPasswords: newPasswords)
         let new = Array(config.render().utf8)
         let backup = backupPath(for: oldHash)
         if new != old {
@@ -54,7 +57,7 @@ public struct ServiceFileStep: StepPerformer {
         let bytes = try AtomicFile.read(file)
         let config = try ServiceConfig(text: try Self.text(bytes, file), profile: try Self.profile(profileName), file: file)
         let needsKey = edits.contains { if case .set = $0 { false } else { true } }
-        let unmet = config.unmetEdits(edits, key: needsKey ? try keyFile.load() : nil)
+        let unmet = config.unmetEdits(edits, key: needsKey ? try keyFile.load() : nil, newPasswords: newPasswords)
         guard unmet.isEmpty else {
             throw HostError(.verification, "\(file) re-read after writing: \(unmet.joined(separator: "; "))",
                             hint: "something else edits this file; stop it and apply again")

@@ -73,13 +73,17 @@ public struct PostgresSession: Sendable {
 
     /// Runs `body` with a session that is always closed afterwards.
     public static func with<T: Sendable>(_ target: ConnectionTarget, _ body: (PostgresSession) async throws -> T) async throws -> T {
-        let session = try await connect(target)
+        try await connect(target).closing(after: body)
+    }
+
+    /// Runs `body` with this session and closes it afterwards, whether `body` threw or not.
+    public func closing<T: Sendable>(after body: (PostgresSession) async throws -> T) async throws -> T {
         do {
-            let result = try await body(session)
-            await session.close()
+            let result = try await body(self)
+            await close()
             return result
         } catch {
-            await session.close()
+            await close()
             throw error
         }
     }

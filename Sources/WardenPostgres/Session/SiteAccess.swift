@@ -8,6 +8,10 @@ import WardenHost
 public struct SiteAccess: Sendable {
     public let inventory: Inventory
     public let secrets: SecretResolver
+    /// Other passwords to try for a role when the one the inventory refers to is refused: a
+    /// run that changes the superuser's password knows the old and the new one, and while its
+    /// steps (or their undo) are under way the server may hold either. Memory only.
+    public var alternatePasswords: [String: [Secret]] = [:]
 
     public init(inventory: Inventory, secrets: SecretResolver = SecretResolver()) {
         self.inventory = inventory
@@ -59,8 +63,28 @@ public struct SiteAccess: Sendable {
         }
     }
 
-    /// Runs `body` in a superuser session to `node`.
-    public func withSuperuser<T: Sendable>(on node: DatabaseNode, _ body: (PostgresSession) async throws -> T) async throws -> T {
-        try await PostgresSession.with(try target(node: node), body)
+    /// A session to `node` as `role` (the superuser by default), trying the role's
+    /// ``alternatePasswords`` after the inventory's password is refused.
+    public func session(on node: DatabaseNode, role: String? = nil, database: String = "postgres") async throws -> PostgresSession {
+        let target = try target(node: node, role: role, database: database)
+        let refused: PostgresError
+        do {
+            return try await PostgresSession.connect(target)
+        } catch {
+            refused = error
+        }
+        guard refused.kind == .badPassword else { throw refused }
+        for alternate in alternatePasswords[target.user] ?? [] {
+            var retry = target
+            retry.password = alternate
+            if let session = try? await PostgresSession.connect(retry) { return session }
+        }
+        throw refused
     }
+
+    /// Runs `body` in a superuser session to `node`, always closed afterwards.
+    public func withSuperuser<T: Sendable>(on node: DatabaseNode, _ body: (PostgresSession) async throws -> T) async throws -> T {
+        try await session(on: node).closing(after: body)
+    }
+
 }

@@ -15,45 +15,33 @@ import WardenHost
 public enum ConsumerLoginCheck {
     public typealias Result = ConsumerLogin
 
-    /// Logins for every entry of `services`, at most `parallel` at a time.
-    public static func run(services: [ServiceSpec], keyFile: SealingKeyFile?, timeoutSeconds: Double = 3, parallel: Int = 4) async -> [Result] {
-        let key = try? keyFile?.load()
-        // Results keep the order of the files and their entries, whatever finishes first.
-        var attempts: [(index: Int, service: ServiceSpec, config: ServiceConfig, settings: ConnectionSettings)] = []
-        var results: [Int: Result] = [:]
-        var order = 0
+    /// Logins run a few at a time (see ``SlidingWindow``).
+    public static let window = 4
+
+    /// Checks every entry with a password of `services`, or only the entries in `only`.
+    public static func run(services: [ServiceSpec], keyFile: SealingKeyFile?, only: [ConsumerEntry]? = nil, timeoutSeconds: Double = 3) async -> [Result] {
+        let keys = (try? keyFile.map { [try $0.load()] + (try $0.retiredKeys()) }) ?? []
+        let wanted = only.map { Set($0.map { "\($0.service)\u{0}\($0.entry)" }) }
+        var logins: [(ServiceSpec, ServiceConfig, ConnectionSettings)] = []
+        var results: [Result] = []
         for service in services {
             do {
                 let config = try ServiceConfig(text: try AtomicFile.readText(service.file), profile: service.profile, file: service.file)
                 for settings in try config.allSettings() where settings.supportedFields.contains(.password) {
-                    attempts.append((order, service, config, settings))
-                    order += 1
+                    if let wanted, !wanted.contains("\(service.name)\u{0}\(settings.entry)") { continue }
+                    logins.append((service, config, settings))
                 }
             } catch {
-                results[order] = Result(service: service.name, entry: "*", target: service.file, ok: false, problem: "cannot read: \(error)")
-                order += 1
+                results.append(Result(service: service.name, entry: "*", target: service.file, ok: false, problem: "cannot read: \(error)"))
             }
         }
-        await withTaskGroup(of: (Int, Result).self) { group in
-            var next = attempts.makeIterator()
-            func start() -> Bool {
-                guard let attempt = next.next() else { return false }
-                group.addTask {
-                    (attempt.index, await login(service: attempt.service, config: attempt.config, settings: attempt.settings, key: key, timeoutSeconds: timeoutSeconds))
-                }
-                return true
-            }
-            var running = 0
-            while running < max(1, parallel), start() { running += 1 }
-            while let (index, result) = await group.next() {
-                results[index] = result
-                _ = start()
-            }
+        let checked = await SlidingWindow.map(logins, width: window) { service, config, settings in
+            await login(service: service, config: config, settings: settings, keys: keys, timeoutSeconds: timeoutSeconds)
         }
-        return results.keys.sorted().compactMap { results[$0] }
+        return results + checked
     }
 
-    private static func login(service: ServiceSpec, config: ServiceConfig, settings: ConnectionSettings, key: SealingKey?, timeoutSeconds: Double) async -> Result {
+    private static func login(service: ServiceSpec, config: ServiceConfig, settings: ConnectionSettings, keys: [SealingKey], timeoutSeconds: Double) async -> Result {
         let host = settings.hosts.first
         let port = host?.port ?? settings.port ?? 5432
         let where_ = "\(settings.user ?? "?")@\(host?.name ?? "?"):\(port)/\(settings.database ?? "?")"
@@ -65,21 +53,18 @@ public enum ConsumerLoginCheck {
         let password: Secret
         do {
             switch settings.passwordKind {
-            case .plaintext:
-                guard let value = try config.password(in: settings.entry) else { result.problem = "no password"; return result }
-                password = value
-            case .sealed:
-                guard let key, let value = try config.password(in: settings.entry) else {
-                    result.problem = "sealed password, but the site key is not available"
-                    return result
-                }
-                password = try SealedSecret(parsing: value.revealed).open(context: config.sealContext(for: settings.entry), key: key)
             case .windowsDPAPI:
                 result.problem = "Windows-protected password: cannot be opened on this machine"
                 return result
-            case .absent, .empty:
-                result.problem = "no password in the entry"
+            case .sealed where keys.isEmpty:
+                result.problem = "sealed password, but the site key is not available"
                 return result
+            case .absent, .empty, .plaintext, .sealed:
+                guard let value = try config.openPassword(in: settings.entry, keys: keys) else {
+                    result.problem = "no password in the entry"
+                    return result
+                }
+                password = value
             }
         } catch {
             result.problem = "cannot read the password: \(error)"

@@ -5,8 +5,8 @@ import WardenCore
 /// Collects the facts a plan needs and hands them to the pure planners.
 ///
 /// This is the imperative half of `pgwarden plan`: it talks to the servers; the decisions
-/// are made in WardenCore (``ServerSettingsPlanner``, ``TLSPlanner`` and, as they land,
-/// the auth, services and replication planners).
+/// are made in WardenCore (``ServerSettingsPlanner``, ``AuthPlanner``, ``TLSPlanner`` and,
+/// as they land, the services and replication planners).
 public enum SitePlanner {
     /// The plan for `scopes` (every scope when nil), in the no-lockout order of ``PlanScope``.
     public static func plan(_ access: SiteAccess, only scopes: Set<PlanScope>? = nil) async throws -> Plan {
@@ -17,9 +17,16 @@ public enum SitePlanner {
             let current = try await access.withSuperuser(on: primary) { session in
                 try await SettingsCollector.collect(session)
             }
-            let planned = ServerSettingsPlanner.plan(node: primary.name, current: current, wanted: access.inventory.policy.serverSettings)
-            steps += planned.steps
-            notes += planned.notes
+            let settings = ServerSettingsPlanner.plan(node: primary.name, current: current, wanted: access.inventory.policy.serverSettings)
+            steps += settings.steps
+            notes += settings.notes
+        }
+        if scopes.contains(.auth) {
+            let auth = AuthPlanner.plan(try await AuthFactsCollector(access: access).collect(), policy: access.inventory.policy)
+            // The settings scope may already set password_encryption (policy.server_settings).
+            let known = Set(steps.map(\.id))
+            steps += auth.steps.filter { !known.contains($0.id) }
+            notes += auth.notes
         }
         if scopes.contains(.tls) {
             // Issued certificates are installed first, and the TLS planner plans against

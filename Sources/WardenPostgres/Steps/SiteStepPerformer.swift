@@ -11,15 +11,36 @@ public struct SiteStepPerformer: StepPerformer {
     private let tlsFiles: TLSFilesStep
     private let consumerLogins: ConsumerLoginStep
     private let tlsProofs: TLSProofStep
+    private let rolePasswords: RolePasswordStep
+    private let passwordCopies: PasswordCopyStep
+    private let storedPasswords: StoredPasswordFileStep
+    private let loginProof: LoginProofStep
 
-    public init(access: SiteAccess, keyFile: SealingKeyFile? = nil) {
+    /// - Parameters:
+    ///   - keyFile: the site's sealing key (default: the inventory's state directory).
+    ///   - newPasswords: role → the new password of this run (`password set|rotate`), in
+    ///     memory only; sessions as that role may use it as well as the inventory's copy
+    ///     while the change (or its undo) is under way.
+    ///   - progress: notes the proof reports (logins that prove nothing from here).
+    public init(access: SiteAccess, keyFile: SealingKeyFile? = nil, newPasswords: [String: Secret] = [:],
+                progress: @escaping @Sendable (String) -> Void = { _ in }) {
+        var access = access
+        for (role, password) in newPasswords {
+            // While the change or its undo is under way the server holds one of the two.
+            access.alternatePasswords[role, default: []] += [password] + [try? access.password(for: role)].compactMap { $0 }
+        }
         let keyFile = keyFile ?? .default(stateDirectory: access.inventory.stateDirectory)
+        let reader = PasswordSourceReader(inventory: access.inventory, secrets: access.secrets, keyFile: keyFile, thisRun: newPasswords)
         self.serverParameters = ServerParameterStep(access: access)
-        self.serviceFiles = ServiceFileStep(stateDirectory: access.inventory.stateDirectory, keyFile: keyFile)
+        self.serviceFiles = ServiceFileStep(stateDirectory: access.inventory.stateDirectory, keyFile: keyFile, newPasswords: newPasswords)
         self.hbaFiles = HBAFileStep(access: access)
         self.tlsFiles = TLSFilesStep(access: access)
         self.consumerLogins = ConsumerLoginStep(access: access, keyFile: keyFile)
         self.tlsProofs = TLSProofStep(access: access, keyFile: keyFile)
+        self.rolePasswords = RolePasswordStep(access: access, reader: reader, memory: ReplacedVerifiers())
+        self.passwordCopies = PasswordCopyStep(stateDirectory: access.inventory.stateDirectory, keyFile: keyFile, thisRun: newPasswords)
+        self.storedPasswords = StoredPasswordFileStep(stateDirectory: access.inventory.stateDirectory)
+        self.loginProof = LoginProofStep(access: access, reader: reader, keyFile: keyFile, progress: progress)
     }
 
     public func apply(_ step: PlannedStep) async throws -> UndoRecord {
@@ -36,6 +57,16 @@ public struct SiteStepPerformer: StepPerformer {
             try await consumerLogins.apply(step)
         case .proveTLS:
             try await tlsProofs.apply(step)
+        case .rehashPasswords(let node, let roles):
+            try await rolePasswords.applyRehash(node: node, roles: roles)
+        case .setRolePassword(let node, let role, let previous):
+            try await rolePasswords.applySet(node: node, role: role, previous: previous)
+        case .writePasswordCopy:
+            try passwordCopies.apply(step)
+        case .removeStoredPasswords:
+            try storedPasswords.apply(step)
+        case .proveLogins:
+            .nothing
         }
     }
 
@@ -51,6 +82,16 @@ public struct SiteStepPerformer: StepPerformer {
             try await tlsFiles.verify(step)
         case .checkConsumerLogins, .proveTLS:
             break  // a check step's apply is its verification
+        case .rehashPasswords(let node, let roles):
+            try await rolePasswords.verify(node: node, roles: roles)
+        case .setRolePassword(let node, let role, _):
+            try await rolePasswords.verify(node: node, roles: [RolePassword(role: role, source: .thisRun(role: role))])
+        case .writePasswordCopy:
+            try passwordCopies.verify(step)
+        case .removeStoredPasswords:
+            try storedPasswords.verify(step)
+        case .proveLogins(let node, let roles, let consumers):
+            try await loginProof.verify(node: node, roles: roles, consumers: consumers)
         }
     }
 
@@ -64,7 +105,12 @@ public struct SiteStepPerformer: StepPerformer {
             try await hbaFiles.undo(record)
         case .tlsFiles:
             try await tlsFiles.undo(record)
-        case .checked:
+        case .rolePasswords:
+            let changed = if case .setRolePassword = step.action { true } else { false }
+            try await rolePasswords.undo(record, passwordChanged: changed)
+        case .passwordFile(let file, let backup, let previous, let written):
+            try AtomicFile.undoWrite(file, backupPath: backup, previousSHA256: previous, writtenSHA256: written)
+        case .nothing:
             break
         }
     }

@@ -113,6 +113,11 @@ struct TestPKI {
     }
 
     private func openssl(_ arguments: [String]) async throws {
+        try await Self.openssl(arguments, in: directory)
+    }
+
+    /// Runs openssl in `directory` (arguments only; no secrets involved).
+    static func openssl(_ arguments: [String], in directory: String) async throws {
         let result = try await ProcessRunner().run("/usr/bin/openssl", arguments, workingDirectory: directory)
         guard result.succeeded else { throw HostError(.process, "openssl \(arguments.first ?? ""): \(result.standardError)") }
     }

@@ -12,7 +12,7 @@ struct ChangeEngineTests {
     @Test func planApplyVerifyUndo() async throws {
         try await withLab { site in
             let access = try site.access()
-            let plan = try await SitePlanner.plan(access)
+            let plan = try await SitePlanner.plan(access, only: [.settings])
             #expect(plan.steps.map(\.id) == ["db1/setting/log_connections"])
             let journal = Journal(stateDirectory: access.inventory.stateDirectory)
             let executor = PlanExecutor(journal: journal, performer: SiteStepPerformer(access: access))
@@ -24,7 +24,7 @@ struct ChangeEngineTests {
             let after = try await site.session(as: LabSite.superuser)
             #expect(try await after.value("SHOW log_connections") == "on")
             await after.close()
-            #expect(try await SitePlanner.plan(access).isEmpty, "a re-plan after apply finds nothing to do")
+            #expect(try await SitePlanner.plan(access, only: [.settings]).isEmpty, "a re-plan after apply finds nothing to do")
 
             let undone = try await executor.undoLatest()
             #expect(undone?.undone == 1)
@@ -67,7 +67,7 @@ struct ChangeEngineTests {
     @Test func applyAgainstADownServerFailsWithoutJournalingAnApply() async throws {
         try await withLab { site in
             let access = try site.access()
-            let plan = try await SitePlanner.plan(access)
+            let plan = try await SitePlanner.plan(access, only: [.settings])
             try await PostgresServerControl(binaries: PostgresBinaries(directory: site.state.binDirectory), dataDirectory: site.state.nodes[0].dataDirectory, osUser: site.state.osUser).stop()
             let journal = Journal(stateDirectory: access.inventory.stateDirectory)
             let outcome = try await PlanExecutor(journal: journal, performer: SiteStepPerformer(access: access)).run(plan)

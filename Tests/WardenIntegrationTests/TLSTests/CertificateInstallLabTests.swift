@@ -43,7 +43,7 @@ struct CertificateInstallLabTests {
 
             // OpenSSL agrees the certificate is a server certificate signed by the CA.
             let work = node.dataDirectory
-            try await lab.admin.openssl(["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", try lab.caPath, "server.crt"], in: work)
+            try await TestPKI.openssl(["verify", "-x509_strict", "-purpose", "sslserver", "-CAfile", try lab.caPath, "server.crt"], in: work)
 
             // verify-full, by host name, to 127.0.0.1.
             let ssl = try await PostgresSession.with(try lab.verifyFullTarget()) { session in

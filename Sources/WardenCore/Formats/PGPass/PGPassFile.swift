@@ -18,14 +18,16 @@ public struct PGPassFile: Sendable, Hashable {
     /// Lines libpq ignores or misreads, with where they are.
     public let warnings: [CoreError]
 
-    let bytes: [UInt8]
+    /// The whole file, exactly.
+    public let bytes: [UInt8]
 
     /// Reads `text`. Never throws: see the type's documentation for why.
     public init(parsing text: String) {
         self.init(bytes: Array(text.utf8))
     }
 
-    init(bytes: [UInt8]) {
+    /// Reads raw file bytes (a password file need not be UTF-8). Never throws.
+    public init(bytes: [UInt8]) {
         self.bytes = bytes
         (self.entries, self.warnings) = Self.read(bytes)
     }
