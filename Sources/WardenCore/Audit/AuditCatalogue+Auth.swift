@@ -33,7 +33,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "AUTH-004", title: "pg_hba.conf uses ident on a network line", severity: .high,
             fix: "Use scram-sha-256 for network clients; ident over TCP believes whatever the client machine's identd says.",
-            command: "pgwarden apply --only auth", references: [Reference.cisConnection],
+            command: nil, references: [Reference.cisConnection],
             rationale: "RFC 1413 ident asks the client's own machine who the user is; anyone controlling that machine (or its identd) picks the answer."
         ) { facts, rule in
             hbaLines(facts, rule) { ($0.method == "ident" || $0.method == "peer") && $0.isHostLine }
@@ -52,7 +52,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "AUTH-006", title: "A role that pg_hba.conf admits has an md5 verifier", severity: .medium,
             fix: "Reset the role's password so it is stored as a SCRAM-SHA-256 verifier (computed client-side, never sent in clear).",
-            command: "pgwarden password rotate ROLE", references: [Reference.scram, Reference.cisAccess],
+            command: "pgwarden apply --only auth", references: [Reference.scram, Reference.cisAccess],
             rationale: "An md5 verifier is md5(password || role): whoever reads it (a backup, pg_authid) can log in with it on any md5 line. SCRAM verifiers cannot be replayed."
         ) { facts, rule in
             facts.nodes.flatMap { node in
@@ -69,7 +69,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "AUTH-007", title: "A login role without a password is admitted", severity: .critical,
             fix: "Give the role a password (SCRAM) or NOLOGIN, and remove trust/ident/peer lines that admit it. Never set PASSWORD '' (it is stored as NULL).",
-            command: "pgwarden password rotate ROLE", references: [Reference.passwordIntegrity, Reference.cisAccess],
+            command: "pgwarden password set ROLE", references: [Reference.passwordIntegrity, Reference.cisAccess],
             rationale: "A NULL password cannot be used with password methods, but trust, ident and peer lines let the role in without one. `PASSWORD ''` silently stores NULL, which is why the reference page warns against it."
         ) { facts, rule in
             facts.nodes.flatMap { node in
@@ -99,7 +99,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "AUTH-009", title: "Superusers may log in over the network", severity: .high,
             fix: "Limit superuser logins to loopback (or a reject line for superusers before the service lines); services use their own non-superuser role.",
-            command: "pgwarden apply --only auth", references: [Reference.onlyRepositoryServers, Reference.cisConnection],
+            command: nil, references: [Reference.onlyRepositoryServers, Reference.cisConnection],
             rationale: "A superuser can read every verifier, run programs as the server's OS account (COPY … PROGRAM) and turn off every other control; a network path to it makes one guessed or stolen password the whole site."
         ) { facts, rule in
             facts.nodes.flatMap { node -> [Finding] in

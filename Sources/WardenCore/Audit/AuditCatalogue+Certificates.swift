@@ -7,7 +7,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "TLS-010", title: "The server certificate is expired or not yet valid", severity: .high,
             fix: "Issue a new certificate and key for the server (and reload).",
-            command: "pgwarden tls issue", references: [Reference.traffic],
+            command: "pgwarden tls issue server --node NODE", references: [Reference.traffic],
             rationale: "Clients that verify (verify-ca, verify-full) refuse an expired certificate, so services either fail or were configured not to verify at all."
         ) { facts, rule in
             leafFindings(facts, rule) { leaf in
@@ -19,7 +19,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "TLS-011", title: "The server certificate's key is too small", severity: .high,
             fix: "Issue a certificate with an RSA key of at least 2048 bits or an EC P-256 key.",
-            command: "pgwarden tls issue", references: [Reference.cisSettings],
+            command: "pgwarden tls issue server --node NODE", references: [Reference.cisSettings],
             rationale: "RSA keys under 2048 bits are within reach of factoring; OpenSSL 3 refuses them at its default security level."
         ) { facts, rule in
             leafFindings(facts, rule) { leaf in
@@ -31,7 +31,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "TLS-012", title: "The server certificate is signed with SHA-1 or MD5", severity: .medium,
             fix: "Issue a certificate signed with SHA-256 or better.",
-            command: "pgwarden tls issue", references: [Reference.cisSettings],
+            command: "pgwarden tls issue server --node NODE", references: [Reference.cisSettings],
             rationale: "Collisions for MD5 and SHA-1 have been computed; a signature over them no longer binds the certificate's contents."
         ) { facts, rule in
             leafFindings(facts, rule) { leaf in
@@ -42,7 +42,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "TLS-013", title: "The server's leaf certificate is a CA certificate", severity: .medium,
             fix: "Issue a server certificate with basicConstraints CA:FALSE from a separate CA.",
-            command: "pgwarden tls ca", references: [Reference.traffic],
+            command: "pgwarden tls ca init && pgwarden tls issue server --node NODE", references: [Reference.traffic],
             rationale: "A leaf with CA:TRUE can sign other certificates: anyone with the server's key (every node that has server_key.pem) can mint certificates clients will trust."
         ) { facts, rule in
             leafFindings(facts, rule) { leaf in leaf.isCA ? "certificate \(leaf.subject): basicConstraints CA:TRUE on the server's own certificate" : nil }
@@ -50,7 +50,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "TLS-014", title: "The server certificate is self-signed", severity: .low,
             fix: "Issue the server certificate from a site CA and give services the CA (root.pem) for verify-full.",
-            command: "pgwarden tls ca", references: [Reference.traffic],
+            command: "pgwarden tls ca init && pgwarden tls issue server --node NODE", references: [Reference.traffic],
             rationale: "A self-signed certificate can only be verified by pinning that exact certificate; services end up with sslmode=require, which does not check the server at all."
         ) { facts, rule in
             leafFindings(facts, rule) { leaf in leaf.isSelfIssued ? "certificate \(leaf.subject) is issued by itself" : nil }
@@ -58,7 +58,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "TLS-015", title: "A service connects to a host name the certificate does not name", severity: .high,
             fix: "Issue the certificate with a DNS subjectAltName for every host name services use (or point services at a name it has).",
-            command: "pgwarden tls issue", references: [Reference.dispatcher, Reference.traffic],
+            command: "pgwarden tls issue server --node NODE", references: [Reference.dispatcher, Reference.traffic],
             rationale: "verify-full compares the host a client dialled with the certificate's names (RFC 6125): a mismatch makes verifying clients fail, so services stay on `require`. The reference page asks for the certificate's CN as Host for this reason; a match only through the CN fallback is noted too."
         ) { facts, rule in
             facts.nodes.flatMap { node in
@@ -88,7 +88,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "TLS-017", title: "The server certificate could not be read", severity: .low,
             fix: "Check the certificate file the server uses (ssl_cert_file); audit again.",
-            command: "pgwarden tls probe HOST:PORT", references: [],
+            command: "pgwarden tls show", references: [],
             rationale: "Certificate rules cannot run without the chain; the probe reports why it has none."
         ) { facts, rule in
             facts.nodes.compactMap { node in
@@ -98,7 +98,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "TLS-019", title: "verify-full fails for a host name a service uses", severity: .high,
             fix: "Issue the server certificate from the CA the services trust, with a DNS subjectAltName for every host name they use; give each service that CA (root.pem) as its root certificate.",
-            command: "pgwarden tls issue", references: [Reference.traffic, Reference.dispatcher],
+            command: "pgwarden tls issue server --node NODE", references: [Reference.traffic, Reference.dispatcher],
             rationale: "Checked the way the service itself would connect: to the node's address with the service's host name as TLS server name (SNI and host-name check), full verification against the CA the service trusts (its own root certificate when readable here, else the server's ssl_ca_file), then a login as its role. pgwarden's own RFC 6125 check of the presented chain is added, because NIOSSL accepts a certificate whose IP address SAN matches the address it connected to even when the name does not. A service already on verify-full fails today (high); one on require cannot move to verify-full until this passes (medium)."
         ) { facts, rule in
             var findings: [Finding] = []

@@ -5,7 +5,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "FILE-001", title: "A password is stored in a pgpass file", severity: .high,
             fix: "Remove the line (pgAdmin: clear \"Save password\"); tools then ask for the password.",
-            command: "pgwarden apply", references: [Reference.passwordIntegrity],
+            command: "pgwarden apply --only auth", references: [Reference.passwordIntegrity],
             rationale: "The reference page's first rule: with \"Store password\" on, the password sits in a file and connections from that account need no password at all."
         ) { facts, rule in
             facts.storedPasswordFiles.flatMap { file in
@@ -30,7 +30,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "FILE-003", title: "The server's private key is readable or writable by others", severity: .high,
             fix: "chmod 0600 the key (owned by the server's account), or 0640 owned by root with the server's group.",
-            command: "pgwarden tls issue", references: [Reference.traffic, Reference.cisFiles],
+            command: "pgwarden tls import --node NODE --cert CERT.pem --key KEY.pem", references: [Reference.traffic, Reference.cisFiles],
             rationale: "Whoever reads the key impersonates the server to every client, and decrypts recorded sessions that used non-forward-secret suites."
         ) { facts, rule in
             facts.nodes.flatMap { node in
@@ -45,7 +45,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "FILE-004", title: "A password is passed on a command line", severity: .high,
             fix: "Pass the password through a file or the environment the service reads, never as a parameter.",
-            command: "pgwarden apply --only services", references: [Reference.passwordIntegrity],
+            command: nil, references: [Reference.passwordIntegrity],
             rationale: "Command lines are world-readable (ps, /proc/PID/cmdline, Windows process listings) and end up in logs."
         ) { facts, rule in
             facts.services.flatMap { service in

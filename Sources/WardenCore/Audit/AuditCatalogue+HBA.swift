@@ -7,7 +7,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "HBA-001", title: "pg_hba.conf admits a very wide client range", severity: .high,
             fix: "Narrow the line to the addresses of the nodes that run the services (one /32 per node).",
-            command: "pgwarden apply --only auth", references: [Reference.onlyRepositoryServers, Reference.cisConnection],
+            command: "pgwarden apply --only tls", references: [Reference.onlyRepositoryServers, Reference.cisConnection],
             rationale: "0.0.0.0/0 (or `all`) lets every machine that can route to the port try passwords; the reference page recommends accepting only the servers where the repository runs."
         ) { facts, rule in
             hbaLines(facts, rule) { line in
@@ -19,7 +19,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "HBA-002", title: "A network line admits all databases and all users", severity: .medium,
             fix: "Name the databases (QSR, QSMQ, Licenses, SenseServices) and the role (qliksenserepository) on service lines.",
-            command: "pgwarden apply --only auth", references: [Reference.onlyRepositoryServers, Reference.cisConnection],
+            command: nil, references: [Reference.onlyRepositoryServers, Reference.cisConnection],
             rationale: "`all all` admits roles and databases nobody planned for (the superuser, template databases, roles created later); narrow lines make the rule set say what the site does."
         ) { facts, rule in
             hbaLines(facts, rule) { $0.isHostLine && $0.method != "reject" && $0.databases.contains("all") && $0.users.contains("all") }
@@ -47,7 +47,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "HBA-005", title: "A network line admits clients outside the policy's client networks", severity: .medium,
             fix: "Narrow the line to the networks in the inventory's policy.client_networks (the service nodes), or add the network there if it is meant.",
-            command: "pgwarden apply --only auth", references: [Reference.onlyRepositoryServers, Reference.cisConnection],
+            command: "pgwarden apply --only tls", references: [Reference.onlyRepositoryServers, Reference.cisConnection],
             rationale: "The inventory says where services connect from; a line that admits more than that is access nobody planned. Loopback lines (local administration) are not judged."
         ) { facts, rule in
             let networks = facts.policy.clientNetworks.compactMap(ClientNetwork.init)
@@ -67,7 +67,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "NET-001", title: "The server listens on every network interface", severity: .medium,
             fix: "Set listen_addresses to the addresses the service nodes reach (restart needed).",
-            command: "pgwarden apply", references: [Reference.onlyRepositoryServers, Reference.cisConnection],
+            command: nil, references: [Reference.onlyRepositoryServers, Reference.cisConnection],
             rationale: "listen_addresses = '*' exposes the port on every interface, including ones no service uses; pg_hba then is the only barrier."
         ) { facts, rule in
             facts.nodes.compactMap { node in

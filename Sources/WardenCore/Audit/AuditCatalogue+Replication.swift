@@ -7,7 +7,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "REPL-001", title: "Replication connections are admitted too widely", severity: .high,
             fix: "Admit replication only for the replication role, from the standby nodes' /32 addresses, on hostssl lines with scram-sha-256.",
-            command: "pgwarden apply --only replication", references: [Reference.replication, Reference.cisReplication],
+            command: "pgwarden apply --only tls", references: [Reference.replication, Reference.cisReplication],
             rationale: "A replication connection streams the whole cluster, verifiers included. The reference page's `host replication replicator 0.0.0.0/0 md5` admits it from anywhere, without TLS, with md5."
         ) { facts, rule in
             facts.nodes.flatMap { node in
@@ -22,7 +22,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "REPL-002", title: "A role other than the replication role has REPLICATION", severity: .medium,
             fix: "ALTER ROLE … NOREPLICATION for every role but the inventory's replication role; the replication role should not be a superuser.",
-            command: "pgwarden apply --only replication", references: [Reference.replication, Reference.cisReplication],
+            command: nil, references: [Reference.replication, Reference.cisReplication],
             rationale: "REPLICATION lets a role stream or back up the whole cluster; it should belong to one dedicated, non-superuser role."
         ) { facts, rule in
             facts.nodes.flatMap { node in
@@ -38,7 +38,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "REPL-003", title: "primary_conninfo holds a password", severity: .high,
             fix: "Move the password to the standby's pgpass file (mode 0600) and remove it from primary_conninfo.",
-            command: "pgwarden apply --only replication", references: [Reference.replication, Reference.cisReplication],
+            command: nil, references: [Reference.replication, Reference.cisReplication],
             rationale: "primary_conninfo is visible to every role with pg_read_all_settings and is copied into postgresql.auto.conf and backups."
         ) { facts, rule in
             facts.nodes.compactMap { node in
@@ -49,7 +49,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "REPL-004", title: "The primary cannot serve the standbys the inventory lists", severity: .medium,
             fix: "Set wal_level = replica and max_wal_senders above the number of standbys (restart needed).",
-            command: "pgwarden replica add NODE", references: [Reference.replication, Reference.cisReplication],
+            command: nil, references: [Reference.replication, Reference.cisReplication],
             rationale: "With wal_level minimal or no WAL senders, a standby cannot stream, so failover would have nothing to fail over to."
         ) { facts, rule in
             let standbys = facts.nodes.filter { $0.inventoryRole == "standby" }.count
@@ -68,24 +68,24 @@ extension AuditCatalogue {
     static let loggingRules: [AuditRule] = [
         AuditRule(
             id: "LOG-001", title: "Connections are not logged", severity: .medium,
-            fix: "Set log_connections = on (ALTER SYSTEM + reload).",
-            command: "pgwarden apply", references: [Reference.cisLogConnections],
+            fix: "Set log_connections = on (ALTER SYSTEM + reload): put `log_connections: \"on\"` under policy.server_settings in warden.yaml and apply.",
+            command: "pgwarden apply --only settings", references: [Reference.cisLogConnections],
             rationale: "PostgreSQL keeps no other record of who connected from where; without it, password guessing and the use of a stolen password leave no trace."
         ) { facts, rule in
             offSetting(facts, rule, "log_connections")
         },
         AuditRule(
             id: "LOG-002", title: "Disconnections are not logged", severity: .low,
-            fix: "Set log_disconnections = on (ALTER SYSTEM + reload).",
-            command: "pgwarden apply", references: [Reference.cisLogging],
+            fix: "Set log_disconnections = on (ALTER SYSTEM + reload): put `log_disconnections: \"on\"` under policy.server_settings in warden.yaml and apply.",
+            command: "pgwarden apply --only settings", references: [Reference.cisLogging],
             rationale: "Paired with log_connections it gives each session's duration; alone, log_connections shows only the start."
         ) { facts, rule in
             offSetting(facts, rule, "log_disconnections")
         },
         AuditRule(
             id: "LOG-003", title: "Clients have long to authenticate", severity: .low,
-            fix: "Set authentication_timeout to 1min or less.",
-            command: "pgwarden apply", references: [Reference.cisConnection],
+            fix: "Set authentication_timeout to 1min or less: put `authentication_timeout: \"1min\"` under policy.server_settings in warden.yaml and apply.",
+            command: "pgwarden apply --only settings", references: [Reference.cisConnection],
             rationale: "Each half-open authentication holds a connection slot; a long timeout makes slot exhaustion by idle unauthenticated clients cheap."
         ) { facts, rule in
             facts.nodes.compactMap { node in

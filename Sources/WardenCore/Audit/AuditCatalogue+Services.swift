@@ -5,7 +5,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "SVC-001", title: "A service connects without TLS", severity: .high,
             fix: "Set the service's SSL setting to verify-full (or at least require) in its own spelling; the server must offer TLS first.",
-            command: "pgwarden apply --only services", references: [Reference.traffic, Reference.dispatcher],
+            command: "pgwarden services apply --require-ssl", references: [Reference.traffic, Reference.dispatcher],
             rationale: "sslmode disable never encrypts; allow and prefer fall back to plaintext whenever the server (or an attacker in the middle) says N to SSLRequest."
         ) { facts, rule in
             serviceConnections(facts) { service, connection in
@@ -16,7 +16,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "SVC-002", title: "A service uses TLS but does not verify the server", severity: .medium,
             fix: "Use verify-full with the site CA (root.pem) so the service checks it talks to the real server.",
-            command: "pgwarden apply --only services", references: [Reference.traffic],
+            command: "pgwarden services apply --verify-full --root-cert ROOT.pem", references: [Reference.traffic],
             rationale: "sslmode require encrypts but accepts any certificate, so a machine in the middle can present its own; verify-ca checks the CA but not the name."
         ) { facts, rule in
             serviceConnections(facts) { service, connection in
@@ -28,7 +28,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "SVC-003", title: "A service allows TLS older than 1.2", severity: .medium,
             fix: "Pin TLS 1.2 or newer: Devart `SSL TLS Protocol=1.2`; node.js `--ssl=369098752` (SSL_OP_NO_SSLv2|SSLv3|TLSv1|TLSv1_1).",
-            command: "pgwarden apply --only services", references: [Reference.tls12, Reference.additional],
+            command: "pgwarden services apply --tls-min 1.2", references: [Reference.tls12, Reference.additional],
             rationale: "The client side of the floor: a client that still offers TLS 1.0 negotiates it with any server that allows it, and the reference page pins 1.2 on both kinds of client."
         ) { facts, rule in
             facts.services.flatMap { service -> [Finding] in
@@ -56,7 +56,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "SVC-004", title: "A service config holds a password in clear text", severity: .high,
             fix: "Replace it with a sealed value (pgwarden connstr set), readable only with the site's key file; rotate the password if the file was ever copied.",
-            command: "pgwarden connstr set FILE", references: [Reference.passwordIntegrity, Reference.dispatcher],
+            command: "pgwarden services apply --seal", references: [Reference.passwordIntegrity, Reference.dispatcher],
             rationale: "Anyone who can read the file (backups, support bundles, other services' accounts) has the repository password; the vendor's tools store it encrypted (Windows DPAPI), the audit recognises that and sealed values."
         ) { facts, rule in
             serviceConnections(facts) { service, connection in
@@ -77,7 +77,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "SVC-006", title: "A service password is protected with Windows DPAPI", severity: .info,
             fix: "Nothing to do for confidentiality; to let pgwarden rotate it, re-seal it (pgwarden connstr set).",
-            command: "pgwarden connstr set FILE", references: [Reference.dispatcher],
+            command: "pgwarden connstr set FILE ENTRY password", references: [Reference.dispatcher],
             rationale: "Recognised by its base64 header AQAAANCMnd8BFdERjHoAwE/Cl+s. Only the Windows account that made it can open it, so pgwarden cannot verify that it still matches the database."
         ) { facts, rule in
             serviceConnections(facts) { service, connection in

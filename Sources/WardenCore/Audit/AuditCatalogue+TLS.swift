@@ -133,7 +133,7 @@ extension AuditCatalogue {
         AuditRule(
             id: "TLS-016", title: "Sessions are connected without TLS or below the floor", severity: .medium,
             fix: "Move those clients to TLS (sslmode=verify-full); then make pg_hba hostssl-only so they cannot fall back.",
-            command: "pgwarden apply --only services", references: [Reference.traffic],
+            command: "pgwarden services apply --require-ssl", references: [Reference.traffic],
             rationale: "pg_stat_ssl joined with pg_stat_activity shows who is actually unencrypted right now — the clients a hostssl-only switch would lock out if they were not fixed first."
         ) { facts, rule in
             facts.nodes.flatMap { node in

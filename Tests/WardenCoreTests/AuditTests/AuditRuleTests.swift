@@ -33,9 +33,10 @@ struct AuditRuleTests {
             let parts = rule.id.split(separator: "-")
             #expect(parts.count == 2 && prefixes.contains(String(parts[0])) && parts[1].count == 3 && Int(parts[1]) != nil, "bad id \(rule.id)")
             #expect(!rule.rationale.isEmpty && !rule.fix.isEmpty && !rule.title.isEmpty)
+            // That each command exists, with its options, is checked against the CLI itself
+            // (AuditCommandTests.ruleCommandsExist).
             if let command = rule.command {
-                let known = ["pgwarden apply", "pgwarden password rotate", "pgwarden connstr set", "pgwarden tls ", "pgwarden replica add"]
-                #expect(known.contains { command.hasPrefix($0) }, "\(rule.id) names a command that is not planned: \(command)")
+                #expect(command.hasPrefix("pgwarden "), "\(rule.id): \(command)")
             }
         }
         for required in ["AUTH-001", "AUTH-003", "AUTH-006", "AUTH-007", "AUTH-009", "HBA-001", "HBA-002", "NET-001", "TLS-001", "TLS-003",

@@ -55,4 +55,27 @@ struct AuditCommandTests {
         #expect(missing.status == 2)
         #expect(missing.standardError.contains("hint: "))
     }
+
+    /// Every rule's command is one the CLI has: each `pgwarden …` part's subcommand path
+    /// answers `--help`, names each of its options there, and an `--only` scope exists.
+    @Test("each audit rule's command exists, with its options")
+    func ruleCommandsExist() async throws {
+        let commands = Set(AuditCatalogue.rules.compactMap(\.command))
+        #expect(commands.count > 10)
+        for part in commands.flatMap({ $0.components(separatedBy: " && ") }) {
+            let words = part.split(separator: " ").map(String.init)
+            #expect(words.first == "pgwarden", "\(part)")
+            // The subcommand path: lowercase words up to the first option or placeholder.
+            let path = Array(words.dropFirst().prefix { !$0.hasPrefix("-") && $0 == $0.lowercased() })
+            let help = try await run(path + ["--help"])
+            #expect(help.status == 0, "\(part): \(help.standardError)")
+            #expect(help.standardOutput.contains("USAGE: pgwarden \(path.joined(separator: " "))"), "\(part)")
+            for option in words where option.hasPrefix("--") {
+                #expect(help.standardOutput.contains(option), "\(part): no \(option) in its help")
+            }
+            if let only = words.firstIndex(of: "--only") {
+                #expect(PlanScope(rawValue: words[only + 1]) != nil, "\(part)")
+            }
+        }
+    }
 }

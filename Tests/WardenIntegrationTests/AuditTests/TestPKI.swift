@@ -21,7 +21,8 @@ struct TestPKI {
         var key: String
     }
 
-    /// When a certificate is valid.
+    /// When a certificate is valid. A year unless a test says otherwise: outside TLS-018's
+    /// 30-day warning window, so only the tests about expiry see expiry findings.
     enum Validity {
         case days(Int)
         /// `YYYYMMDDHHMMSSZ` bounds (an expired certificate: both in the past).
@@ -31,7 +32,7 @@ struct TestPKI {
     /// A self-signed CA (CA:TRUE, keyCertSign) named `name`; returns its certificate's path.
     @discardableResult
     func makeCA(_ name: String) async throws -> String {
-        try await openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(name).key", "-out", "\(name).crt", "-days", "30",
+        try await openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "\(name).key", "-out", "\(name).crt", "-days", "365",
                            "-subj", "/CN=pgwarden test CA \(name)", "-addext", "basicConstraints=critical,CA:TRUE",
                            "-addext", "keyUsage=critical,keyCertSign,cRLSign"])
         try write("", to: "\(name).index")
@@ -44,7 +45,7 @@ struct TestPKI {
     /// `subjectAltName` replaces the names with an extension value of OpenSSL's syntax
     /// (`DER:30:05:…` writes raw, even malformed, bytes).
     func issue(_ name: String, by ca: String, dnsNames: [String], ipAddresses: [String] = [], subjectAltName: String? = nil,
-               keyBits: Int = 2048, validity: Validity = .days(30)) async throws -> Leaf {
+               keyBits: Int = 2048, validity: Validity = .days(365)) async throws -> Leaf {
         try await openssl(["req", "-newkey", "rsa:\(keyBits)", "-nodes", "-keyout", "\(name).key", "-out", "\(name).csr",
                            "-subj", "/CN=\(dnsNames.first ?? ipAddresses.first ?? name)"])
         let names = subjectAltName ?? (dnsNames.map { "DNS:\($0)" } + ipAddresses.map { "IP:\($0)" }).joined(separator: ",")
@@ -87,7 +88,7 @@ struct TestPKI {
     /// A self-signed certificate for `commonName` signed with SHA-1, CA:TRUE and without a
     /// subjectAltName: everything a certificate rule looks for, in one.
     func selfSignedSHA1CA(_ commonName: String) async throws -> Leaf {
-        try await openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha1", "-keyout", "weak.key", "-out", "weak.crt", "-days", "30",
+        try await openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha1", "-keyout", "weak.key", "-out", "weak.crt", "-days", "365",
                            "-subj", "/CN=\(commonName)", "-addext", "basicConstraints=critical,CA:TRUE"])
         return Leaf(certificate: directory + "/weak.crt", key: directory + "/weak.key")
     }
