@@ -4,6 +4,8 @@
 public struct HostError: Error, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable {
         case io, permission, process, secret, journal, verification
+        /// A program did not finish in the time it was given (and was killed).
+        case timeout
     }
 
     public var kind: Kind

@@ -21,12 +21,13 @@ public struct ProcessRunner: Sendable {
 
     public init() {}
 
-    /// Runs `executable` with `arguments`. Fails only if the program cannot be started;
-    /// a non-zero exit is returned in the result for the caller to judge.
+    /// Runs `executable` with `arguments`. Fails if the program cannot be started or does
+    /// not finish within `timeoutSeconds` (it is then killed: no caller waits forever on a
+    /// program that hangs); a non-zero exit is returned in the result for the caller to judge.
     public func run(
         _ executable: String, _ arguments: [String], user: String? = nil,
         standardInput: [UInt8]? = nil, environment: [String: String]? = nil,
-        workingDirectory: String? = nil
+        workingDirectory: String? = nil, timeoutSeconds: Double = 600
     ) async throws(HostError) -> Result {
         var launchPath = executable
         var launchArguments = arguments
@@ -37,7 +38,7 @@ public struct ProcessRunner: Sendable {
         let request = SpawnRequest(
             path: launchPath, arguments: [launchPath] + launchArguments,
             environment: environment, standardInput: standardInput,
-            workingDirectory: workingDirectory ?? "/")
+            workingDirectory: workingDirectory ?? "/", timeoutSeconds: timeoutSeconds)
         // The child is waited for with blocking calls, on a thread of its own rather than
         // one of the few threads Swift concurrency runs on.
         let outcome: Swift.Result<Result, HostError> = await withCheckedContinuation { continuation in
@@ -47,6 +48,8 @@ public struct ProcessRunner: Sendable {
         }
         switch outcome {
         case .success(let result): return result
+        case .failure(let error) where error.kind == .timeout:
+            throw HostError(.timeout, "\(executable) \(arguments.first ?? "") \(error.message)", hint: "see the program's log; it was killed")
         case .failure(let error):
             throw HostError(.process, "cannot start \(executable): \(error.message)", hint: "check that it is installed and executable")
         }
@@ -68,6 +71,7 @@ private struct SpawnRequest: Sendable {
     var environment: [String: String]?
     var standardInput: [UInt8]?
     var workingDirectory: String
+    var timeoutSeconds: Double
 
     func spawnAndWait() -> Swift.Result<ProcessRunner.Result, HostError> {
         var output: [Int32] = [-1, -1], errors: [Int32] = [-1, -1], input: [Int32] = [-1, -1]
@@ -98,9 +102,14 @@ private struct SpawnRequest: Sendable {
             close(output[0]); close(errors[0]); close(input[1])
             return .failure(HostError(.process, String(cString: strerror(spawned))))
         }
-        let (stdout, stderr) = exchange(input: input[1], output: output[0], errors: errors[0])
+        let deadline = ContinuousClock.now + .milliseconds(Int64(timeoutSeconds * 1000))
+        let exchanged = exchange(input: input[1], output: output[0], errors: errors[0], deadline: deadline)
+        if exchanged == nil { kill(pid, SIGKILL) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        guard let (stdout, stderr) = exchanged else {
+            return .failure(HostError(.timeout, "did not finish within \(timeoutSeconds.formatted(.number.precision(.fractionLength(0...1)))) s"))
+        }
         let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return .success(ProcessRunner.Result(
             status: exitCode,
@@ -109,8 +118,8 @@ private struct SpawnRequest: Sendable {
     }
 
     /// Feeds standard input and drains both outputs together, so neither side can block
-    /// the other on a full pipe.
-    private func exchange(input: Int32, output: Int32, errors: Int32) -> ([UInt8], [UInt8]) {
+    /// the other on a full pipe. Nil when `deadline` passes first (every pipe is closed).
+    private func exchange(input: Int32, output: Int32, errors: Int32, deadline: ContinuousClock.Instant) -> ([UInt8], [UInt8])? {
         var pending = standardInput ?? []
         var inputFD: Int32 = pending.isEmpty ? -1 : input
         if inputFD < 0 { close(input) }
@@ -120,7 +129,14 @@ private struct SpawnRequest: Sendable {
         while !open.isEmpty || inputFD >= 0 {
             var fds = open.keys.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             if inputFD >= 0 { fds.append(pollfd(fd: inputFD, events: Int16(POLLOUT), revents: 0)) }
-            if poll(&fds, nfds_t(fds.count), -1) < 0 {
+            let remaining = deadline - .now
+            guard remaining > .zero else {
+                for fd in Array(open.keys) + (inputFD >= 0 ? [inputFD] : []) { close(fd) }
+                return nil
+            }
+            let milliseconds = Int32(clamping: remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000 + 1)
+            let ready = poll(&fds, nfds_t(fds.count), milliseconds)
+            if ready < 0 {
                 if errno == EINTR { continue }
                 break
             }

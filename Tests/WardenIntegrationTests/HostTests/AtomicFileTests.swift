@@ -116,6 +116,20 @@ struct ProcessRunnerTests {
         await #expect(throws: HostError.self) { _ = try await ProcessRunner().run("/nonexistent/program", []) }
     }
 
+    /// A program that hangs, or leaves a child holding its output open (what a daemon
+    /// started without redirection does), ends in an error instead of a wait without end.
+    @Test func aProgramThatDoesNotFinishIsKilledAtItsDeadline() async throws {
+        let hung = await #expect(throws: HostError.self) { _ = try await ProcessRunner().run("/bin/sleep", ["30"], timeoutSeconds: 0.5) }
+        #expect(hung?.kind == .timeout)
+        #expect(hung?.message == "/bin/sleep 30 did not finish within 0.5 s")
+        let orphan = await #expect(throws: HostError.self) {
+            _ = try await ProcessRunner().run("/bin/sh", ["-c", "sleep 30 & echo started"], timeoutSeconds: 1)
+        }
+        #expect(orphan?.kind == .timeout)
+        // A program that finishes in time is not affected.
+        #expect(try await ProcessRunner().run("/bin/sh", ["-c", "echo quick"], timeoutSeconds: 5).standardOutput == "quick\n")
+    }
+
     @Test func runsAsAnotherUserWhenRoot() async throws {
         guard OSAccount.isRoot, OSAccount.ids(of: "postgres") != nil else { return }
         let result = try await ProcessRunner().run("/usr/bin/id", ["-un"], user: "postgres")
