@@ -59,27 +59,14 @@ public struct AuthFacts: Sendable, Hashable {
         /// `password_encryption` as the server reports it now.
         public var passwordEncryption: String
         /// Its pg_hba.conf as read from disk; nil when it could not be read (see notes).
-        public var hba: HBASnapshot?
+        public var hba: HBAFileSnapshot?
 
-        public init(name: String, isPrimary: Bool, passwordEncryption: String, hba: HBASnapshot?) {
+        public init(name: String, isPrimary: Bool, passwordEncryption: String, hba: HBAFileSnapshot?) {
             self.name = name
             self.isPrimary = isPrimary
             self.passwordEncryption = passwordEncryption
             self.hba = hba
         }
-    }
-
-    /// A pg_hba.conf, where it is and the hash a step will check before editing it.
-    public struct HBASnapshot: Sendable, Hashable {
-        public var path: String
-        public var file: HBAFile
-
-        public init(path: String, file: HBAFile) {
-            self.path = path
-            self.file = file
-        }
-
-        public var sha256: String { FileDigest.sha256(file.bytes) }
     }
 
     /// A pgpass-style file from `stored_password_files`.

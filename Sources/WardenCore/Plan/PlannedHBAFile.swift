@@ -1,5 +1,20 @@
 // MARK: - pg_hba.conf as earlier steps of a plan leave it
 
+/// A pg_hba.conf to plan against: where it is, its contents (possibly as an earlier scope's
+/// step leaves it, which is why planners take the file, not a path) and the hash a step
+/// checks before editing it.
+public struct HBAFileSnapshot: Sendable, Hashable {
+    public var path: String
+    public var file: HBAFile
+
+    public init(path: String, file: HBAFile) {
+        self.path = path
+        self.file = file
+    }
+
+    public var sha256: String { FileDigest.sha256(file.bytes) }
+}
+
 extension HBAFile {
     /// This file (read from `path` on `node`) as the pg_hba.conf edits among `steps` leave
     /// it, in order: what a later scope of the same plan must plan against, or its step's

@@ -50,13 +50,13 @@ public struct TLSNodeInput: Sendable, Hashable {
     /// what an earlier step of the same plan installs there. Nil when there is none.
     public var material: ServedCertificate?
     /// The node's pg_hba.conf as the earlier scopes of the plan leave it (primary only).
-    public var hba: HBAFileInput?
+    public var hba: HBAFileSnapshot?
     /// The address pgwarden's own sessions come from (`inet_client_addr()`), so the
     /// hostssl-only file never locks pgwarden itself out.
     public var administratorAddress: String?
 
     public init(node: DatabaseNode, settings: [String: ServerSetting]?, problem: String? = nil, material: ServedCertificate? = nil,
-                hba: HBAFileInput? = nil, administratorAddress: String? = nil) {
+                hba: HBAFileSnapshot? = nil, administratorAddress: String? = nil) {
         self.node = node
         self.settings = settings
         self.problem = problem
@@ -69,20 +69,6 @@ public struct TLSNodeInput: Sendable, Hashable {
     public var dataDirectory: String {
         settings?["data_directory"]?.setting ?? node.dataDirectory
     }
-}
-
-/// A pg_hba.conf to plan against: where it is and its contents (possibly already edited
-/// by an earlier scope's step, which is why the planner takes the file, not a path).
-public struct HBAFileInput: Sendable, Hashable {
-    public var path: String
-    public var file: HBAFile
-
-    public init(path: String, file: HBAFile) {
-        self.path = path
-        self.file = file
-    }
-
-    public var sha256: String { FileDigest.sha256(file.bytes) }
 }
 
 // MARK: - Certificate material

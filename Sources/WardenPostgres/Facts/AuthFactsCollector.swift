@@ -93,10 +93,10 @@ public struct AuthFactsCollector: Sendable {
         let (encryption, hbaPath) = try await access.withSuperuser(on: node) { session in
             (try await session.value("SHOW password_encryption") ?? "md5", try await session.value("SHOW hba_file"))
         }
-        var hba: AuthFacts.HBASnapshot?
+        var hba: HBAFileSnapshot?
         if let hbaPath, node.access == .local {
             do {
-                hba = AuthFacts.HBASnapshot(path: hbaPath, file: try HBAFile(bytes: try AtomicFile.read(hbaPath)))
+                hba = HBAFileSnapshot(path: hbaPath, file: try HBAFile(bytes: try AtomicFile.read(hbaPath)))
             } catch let error as CoreError {
                 notes.append("\(node.name): \(error.inFile(hbaPath)); pg_hba.conf is not planned")
             } catch {

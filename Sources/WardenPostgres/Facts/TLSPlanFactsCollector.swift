@@ -70,7 +70,7 @@ public enum TLSPlanFactsCollector {
         if node.role == .primary, let path = seen.settings["hba_file"]?.setting {
             let file: HBAFile
             do { file = try HBAFile(bytes: try AtomicFile.read(path)) } catch let error as CoreError { throw error.inFile(path) }
-            input.hba = HBAFileInput(path: path, file: try file.after(earlierSteps, node: node.name, path: path))
+            input.hba = HBAFileSnapshot(path: path, file: try file.after(earlierSteps, node: node.name, path: path))
         }
         return input
     }

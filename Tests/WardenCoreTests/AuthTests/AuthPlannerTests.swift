@@ -31,7 +31,7 @@ struct AuthPlannerTests {
         return AuthFacts(
             site: "lab", roles: roles,
             nodes: [AuthFacts.Node(name: "db1", isPrimary: true, passwordEncryption: encryption,
-                                   hba: AuthFacts.HBASnapshot(path: "/data/pg_hba.conf", file: try HBAFile(parsing: hba)))],
+                                   hba: HBAFileSnapshot(path: "/data/pg_hba.conf", file: try HBAFile(parsing: hba)))],
             knownPasswords: known,
             consumers: [ConsumerEntry(service: "central/repository", entry: "QSR", role: "qliksenserepository", database: "QSR")],
             servicesByRole: servicesByRole, storedPasswordFiles: stored.map { [$0] } ?? [])

@@ -127,7 +127,7 @@ enum TLSFixtures {
                       services: [ServiceFileContents] = services(), logins: [ConsumerLogin]? = nil, standby: Bool = true,
                       policy: Policy = Policy(tlsMinimumVersion: "TLSv1.2", clientNetworks: ["10.0.4.0/24"]), now: Date = now) throws -> TLSPlanInput {
         var nodes = [TLSNodeInput(node: primary, settings: settings, material: material,
-                                  hba: HBAFileInput(path: "/srv/db1/pg_hba.conf", file: try HBAFile(parsing: hba)), administratorAddress: "10.0.4.10")]
+                                  hba: HBAFileSnapshot(path: "/srv/db1/pg_hba.conf", file: try HBAFile(parsing: hba)), administratorAddress: "10.0.4.10")]
         if standby { nodes.append(TLSNodeInput(node: Self.standby, settings: nil, problem: "not built yet")) }
         return TLSPlanInput(site: "plant", superuser: "postgres", replicationRole: "replicator", policy: policy, nodes: nodes,
                             serviceNodes: [ServiceNode(name: "central", address: "10.0.4.17"), ServiceNode(name: "rim1", address: "10.0.4.18")],

@@ -63,7 +63,7 @@ struct TLSPlannerTests {
 
         // Once applied, the plan is empty.
         var done = input
-        done.nodes[0].hba = HBAFileInput(path: path, file: edited)
+        done.nodes[0].hba = HBAFileSnapshot(path: path, file: edited)
         #expect(try TLSPlanner.plan(done).steps.isEmpty)
     }
 
