@@ -115,6 +115,9 @@ public struct ConsumerLogin: Sendable, Hashable, Codable {
     public var problem: String?
     /// Whether the session that got in was encrypted (nil when it did not get in).
     public var overTLS: Bool?
+    /// The entry requires TLS and the server offers none: the login failed before any
+    /// password was asked, so it says nothing about passwords or pg_hba methods.
+    public var tlsUnavailable = false
 
     public init(service: String, entry: String, target: String, ok: Bool, problem: String? = nil, overTLS: Bool? = nil) {
         self.service = service

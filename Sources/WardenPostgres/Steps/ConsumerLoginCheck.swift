@@ -90,6 +90,7 @@ public enum ConsumerLoginCheck {
             }
         } catch {
             result.problem = String(describing: error)
+            result.tlsUnavailable = (error as? PostgresError)?.kind == .tlsUnavailable
         }
         return result
     }

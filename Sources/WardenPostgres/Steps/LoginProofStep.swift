@@ -11,7 +11,9 @@ import WardenHost
 ///
 /// A role login that no pg_hba.conf line admits from where pgwarden runs (or to a database
 /// the role may not open) proves nothing either way: it is reported, not counted as a
-/// failure, since no method change can cause it.
+/// failure, since no method change can cause it. So is a service entry that requires TLS
+/// from a server that offers none (it fails before any password is asked; in a plan that
+/// also turns TLS on, the TLS scope's own proof logs in as it later).
 struct LoginProofStep: Sendable {
     let access: SiteAccess
     let reader: PasswordSourceReader
@@ -46,6 +48,10 @@ struct LoginProofStep: Sendable {
         let services = access.inventory.services.filter { service in consumers.contains { $0.service == service.name } }
         let checked = consumers.isEmpty ? [] : await ConsumerLoginCheck.run(services: services, keyFile: keyFile.exists ? keyFile : nil, only: consumers)
         for result in checked where !result.ok {
+            if result.tlsUnavailable {
+                progress("note: \(nodeName): a login as service \(result.service) \(result.entry) proves nothing from here: it requires TLS and the server offers none (fix: pgwarden apply --only tls)")
+                continue
+            }
             failures.append("service \(result.service) \(result.entry) (\(result.target)): \(result.problem ?? "failed")")
         }
         if checked.count < consumers.count {

@@ -125,6 +125,37 @@ struct AuthMigrationTests {
         }
     }
 
+    /// Services that already require TLS from a server without it cannot log in before or
+    /// after the migration: the proof says so and does not roll back. Then one `apply` of every scope (auth edits pg_hba.conf,
+    /// TLS plans against the file as auth leaves it and turns it hostssl-only) completes.
+    @Test func consumersWaitingForTLSDoNotBlockTheMigration() async throws {
+        try await withLab { site in
+            let common = ["--inventory", site.inventoryPath]
+            for command in [["key", "init"], ["services", "apply", "--require-ssl", "--tls-min", "1.2"]] {
+                let result = try await ConnstrCLITests.run(command + common)
+                #expect(result.status == 0, "\(command): \(result.standardError)")
+            }
+            let auth = try await ConnstrCLITests.run(["apply", "--only", "auth"] + common)
+            #expect(auth.status == 0, "\(auth.standardOutput)\n\(auth.standardError)")
+            #expect(auth.standardError.contains("proves nothing from here: it requires TLS and the server offers none"))
+            #expect(try await SitePlanner.plan(try site.access(), only: [.auth]).isEmpty)
+            #expect(try await ConnstrCLITests.run(["undo"] + common).status == 0)
+
+            for command in [["tls", "ca", "init"], ["tls", "issue", "server", "--node", "db1", "--ip-san", "--no-install"]] {
+                let result = try await ConnstrCLITests.run(command + common)
+                #expect(result.status == 0, "\(command): \(result.standardError)")
+            }
+            let plan = try await SitePlanner.plan(try site.access())
+            let hbaSteps = plan.steps.filter { if case .editHBAFile = $0.action { true } else { false } }
+            #expect(hbaSteps.map(\.id).count == 2, "auth's and TLS's pg_hba.conf edits: \(plan.steps.map(\.id))")
+            let all = try await ConnstrCLITests.run(["apply"] + common)
+            #expect(all.status == 0, "\(all.standardOutput)\n\(all.standardError)")
+            let logins = await ConsumerLoginCheck.run(services: try site.access().inventory.services,
+                                                      keyFile: .default(stateDirectory: try site.access().inventory.stateDirectory))
+            #expect(!logins.isEmpty && logins.allSatisfy { $0.ok && $0.overTLS == true }, "\(logins.filter { !$0.ok })")
+        }
+    }
+
     /// The auth scope's pg_hba.conf step replays onto the file on disk (``HBAFile/after(_:node:path:)``):
     /// what a later scope (TLS) of the same plan plans against, and whose hash the auth step produces.
     @Test func handsOnTheEditedHBAFile() async throws {
