@@ -129,10 +129,15 @@ struct TimedPerformer: StepPerformer {
     let inner: SiteStepPerformer
     let timings = StepTimings()
 
-    func apply(_ step: PlannedStep) async throws -> UndoRecord {
-        let (record, ms) = try await BenchmarkClock.measure { try await inner.apply(step) }
-        await timings.add("\(step.id): apply \(BenchmarkClock.format(ms))")
-        return record
+    func prepare(_ step: PlannedStep) async throws -> PreparedStep {
+        let started = ContinuousClock.now
+        var prepared = try await inner.prepare(step)
+        let act = prepared.act
+        prepared.act = { [timings] in
+            try await act()
+            await timings.add("\(step.id): apply \(BenchmarkClock.format(BenchmarkClock.milliseconds(since: started)))")
+        }
+        return prepared
     }
 
     func verify(_ step: PlannedStep) async throws {

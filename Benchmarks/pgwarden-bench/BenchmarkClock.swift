@@ -7,8 +7,13 @@ enum BenchmarkClock {
     static func measure<T>(_ body: () async throws -> T) async rethrows -> (T, Double) {
         let start = ContinuousClock.now
         let result = try await body()
+        return (result, milliseconds(since: start))
+    }
+
+    /// Milliseconds from `start` to now.
+    static func milliseconds(since start: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - start
-        return (result, Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
     }
 
     /// Median of `runs` timings of `body`, in milliseconds.

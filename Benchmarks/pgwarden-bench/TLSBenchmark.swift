@@ -85,10 +85,15 @@ enum TLSBenchmark {
 
         init(inner: SiteStepPerformer) { self.inner = inner }
 
-        nonisolated func apply(_ step: PlannedStep) async throws -> UndoRecord {
-            let (record, ms) = try await BenchmarkClock.measure { try await inner.apply(step) }
-            await add(Self.phase(step), apply: ms)
-            return record
+        nonisolated func prepare(_ step: PlannedStep) async throws -> PreparedStep {
+            let started = ContinuousClock.now
+            var prepared = try await inner.prepare(step)
+            let act = prepared.act
+            prepared.act = { [self] in
+                try await act()
+                await add(Self.phase(step), apply: BenchmarkClock.milliseconds(since: started))
+            }
+            return prepared
         }
 
         nonisolated func verify(_ step: PlannedStep) async throws {

@@ -6,6 +6,9 @@ public struct HostError: Error, Sendable, CustomStringConvertible {
         case io, permission, process, secret, journal, verification
         /// A program did not finish in the time it was given (and was killed).
         case timeout
+        /// Another pgwarden holds the site's lock (``SiteLock``), or the journal shows a run
+        /// that must be resumed or undone first.
+        case busy
     }
 
     public var kind: Kind

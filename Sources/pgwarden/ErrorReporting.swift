@@ -20,7 +20,7 @@ enum ErrorReporting {
     static func describe(_ error: any Error) -> (String, String?, Int32) {
         switch error {
         case let error as CoreError: (error.description, error.hint, 2)
-        case let error as HostError: (error.message, error.hint, error.kind == .secret || error.kind == .io ? 2 : 1)
+        case let error as HostError: (error.message, error.hint, [.secret, .io, .busy].contains(error.kind) ? 2 : 1)
         case let error as PostgresError: (error.message, error.hint, 1)
         case let error as LabError: (error.message, error.hint, 2)
         default: (String(describing: error), nil, 1)

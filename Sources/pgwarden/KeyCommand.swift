@@ -38,7 +38,7 @@ struct KeyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let inventory = try inventoryOptions.load()
+                let inventory = try inventoryOptions.loadForChange("key rotate")
                 let keyFile = try keyOptions.keyFile(inventory: inventoryOptions)
                 // Refuse early if a file cannot be planned, before the key changes.
                 _ = try ServiceFleet.read(inventory.services).map { try ServiceConfig(text: $0.text, profile: $0.service.profile, file: $0.service.file) }
@@ -53,7 +53,7 @@ struct KeyCommand: AsyncParsableCommand {
                 let plan = try ServiceFleet.plan(inventory, request: request, keyFile: keyFile)
                 Console.progress("re-sealed \(resealedSecrets) store secret(s); \(plan.steps.count) service file(s) to re-seal")
                 let performer = SiteStepPerformer(access: SiteAccess(inventory: inventory), keyFile: keyFile)
-                try await PlanRunner.run(plan, stateDirectory: inventory.stateDirectory, performer: performer, format: output.format)
+                try await PlanRunner.run(plan, inventory: inventory, command: "key rotate", performer: performer, format: output.format)
             }
         }
     }
@@ -77,7 +77,7 @@ struct SecretCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let inventory = try inventoryOptions.load()
+                let inventory = try inventoryOptions.loadForChange("secret set")
                 let keyFile = try keyOptions.keyFile(inventory: inventoryOptions)
                 let store = SecretStoreFile(path: inventory.stateDirectory + "/secrets.sealed", keyFile: keyFile)
                 var contents = try store.load()

@@ -31,6 +31,24 @@ struct InventoryOptions: ParsableArguments {
     }
 }
 
+extension InventoryOptions {
+    /// Loads the inventory for a command that changes the site: takes the site's lock
+    /// (``SiteLock``) before any fact is collected and holds it until the process ends, and
+    /// makes Ctrl-C, SIGTERM and SIGHUP stop at the next step boundary (``Interruption``).
+    /// A second writer gets exit 2 naming the holder.
+    func loadForChange(_ command: String) throws -> Inventory {
+        let inventory = try load()
+        SiteWriter.held.append(try SiteLock.acquire(stateDirectory: inventory.stateDirectory, site: inventory.site, command: "pgwarden \(command)"))
+        Interruption.install()
+        return inventory
+    }
+}
+
+/// The site locks this process holds (until it exits).
+enum SiteWriter {
+    nonisolated(unsafe) static var held: [SiteLock] = []
+}
+
 struct FormatOptions: ParsableArguments {
     @Option(name: .long, help: "Output format: text or json.")
     var format: OutputFormat = .text

@@ -81,7 +81,7 @@ struct PasswordChangeOptions: ParsableArguments {
 
     /// Reads the new password, plans, and runs the plan with the password in memory only.
     func run(_ mode: PasswordChangePlanner.Mode) async throws {
-        let inventory = try inventoryOptions.load()
+        let inventory = try inventoryOptions.loadForChange("password")
         let keyFile = try keyOptions.keyFile(inventory: inventoryOptions)
         let password = try newPassword.read(role: role)
         let access = SiteAccess(inventory: inventory)
@@ -89,7 +89,7 @@ struct PasswordChangeOptions: ParsableArguments {
         let plan = try await PasswordChange.plan(request, access: access, keyFile: keyFile)
         let performer = SiteStepPerformer(access: access, keyFile: keyFile, newPasswords: [role: password], progress: { Console.progress($0) })
         let shown = newPassword.show ? PlanRunner.Shown(label: "New password of \(role) (shown this once)", value: password) : nil
-        try await PlanRunner.run(plan, stateDirectory: inventory.stateDirectory, performer: performer, format: output.format, show: shown)
+        try await PlanRunner.run(plan, inventory: inventory, command: "password \(role)", performer: performer, format: output.format, show: shown)
     }
 }
 

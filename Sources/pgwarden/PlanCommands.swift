@@ -34,11 +34,11 @@ struct ApplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let inventory = try inventoryOptions.load()
+            let inventory = try inventoryOptions.loadForChange("apply")
             let access = SiteAccess(inventory: inventory)
             let plan = try await SitePlanner.plan(access, only: scope.scopes)
             let performer = SiteStepPerformer(access: access, progress: { Console.progress($0) })
-            try await PlanRunner.run(plan, stateDirectory: inventory.stateDirectory, performer: performer, format: output.format,
+            try await PlanRunner.run(plan, inventory: inventory, command: scope.commandLabel, performer: performer, format: output.format,
                                      nothingToDo: "Nothing to do: the site matches its policy.")
         }
     }
@@ -52,8 +52,8 @@ struct UndoCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let inventory = try inventoryOptions.load()
-            let executor = PlanExecutor(journal: Journal(stateDirectory: inventory.stateDirectory), performer: SiteStepPerformer(access: SiteAccess(inventory: inventory))) { Console.progress($0) }
+            let inventory = try inventoryOptions.loadForChange("undo")
+            let executor = PlanExecutor(journal: Journal(inventory: inventory), performer: SiteStepPerformer(access: SiteAccess(inventory: inventory)), command: "undo") { Console.progress($0) }
             if let (run, count) = try await executor.undoLatest() {
                 Console.out("Undid \(count) step(s) of apply \(run).")
             } else {
@@ -76,6 +76,13 @@ struct ScopeOptions: ParsableArguments {
 
     /// nil when no `--only` was given (every scope).
     var scopes: Set<PlanScope>? { try? parsedScopes() }
+
+    /// `apply` or `apply auth,tls` (scopes in plan order): the run's command in the journal,
+    /// so that only the same apply resumes an interrupted one.
+    var commandLabel: String {
+        guard let scopes else { return "apply" }
+        return "apply " + PlanScope.allCases.filter(scopes.contains).map(\.rawValue).joined(separator: ",")
+    }
 
     private func parsedScopes() throws -> Set<PlanScope>? {
         guard !only.isEmpty else { return nil }

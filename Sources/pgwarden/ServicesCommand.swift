@@ -47,11 +47,11 @@ struct ServicesCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let inventory = try inventoryOptions.load()
+                let inventory = try inventoryOptions.loadForChange("services apply")
                 let keyFile = try keyOptions.keyFile(inventory: inventoryOptions)
                 let plan = try ServiceFleet.plan(inventory, request: try change.request(), keyFile: keyFile)
                 let performer = SiteStepPerformer(access: SiteAccess(inventory: inventory), keyFile: keyFile)
-                try await PlanRunner.run(plan, stateDirectory: inventory.stateDirectory, performer: performer, format: output.format)
+                try await PlanRunner.run(plan, inventory: inventory, command: "services apply", performer: performer, format: output.format)
             }
         }
     }
@@ -159,14 +159,14 @@ enum PlanRunner {
 
     /// Runs `plan` and reports as `apply` does. Notes come first: they say what was left out
     /// and why (a consumer hostssl-only waits for, a role whose password is not known).
-    static func run(_ plan: WardenCore.Plan, stateDirectory: String, performer: any StepPerformer, format: OutputFormat, show: Shown? = nil,
+    static func run(_ plan: WardenCore.Plan, inventory: Inventory, command: String, performer: any StepPerformer, format: OutputFormat, show: Shown? = nil,
                     nothingToDo: String = "Nothing to do: every file already matches.") async throws {
         for note in plan.notes { Console.progress("note: \(note)") }
         if plan.isEmpty {
             if format == .json { try Console.json(Report(outcome: "nothing-to-do", applied: 0, notes: plan.notes)) } else { Console.out(nothingToDo) }
             return
         }
-        let executor = PlanExecutor(journal: Journal(stateDirectory: stateDirectory), performer: performer) { Console.progress($0) }
+        let executor = PlanExecutor(journal: Journal(inventory: inventory), performer: performer, command: command) { Console.progress($0) }
         let outcome = try await executor.run(plan)
         var (report, exit) = report(outcome)
         if format == .json {
@@ -178,7 +178,7 @@ enum PlanRunner {
                 Console.out("Applied and verified \(applied) step(s). Undo with: pgwarden undo")
                 if let show { Console.out("\(show.label): \(show.value.revealed)") }
             case .rolledBack(let step, let error):
-                Console.out("Step \(step) failed: \(error)\nEverything applied before it was rolled back.")
+                Console.out("Step \(step) failed: \(error)\nEvery step of this run, the failed one included, was rolled back.")
             case .rollbackFailed(let step, let error, let left):
                 Console.out("Step \(step) failed: \(error)\nRollback failed; these steps are still applied and must be reverted by hand:")
                 for step in left { Console.out("  - \(step.title)") }

@@ -84,10 +84,16 @@ public struct PreviousVerifier: Sendable, Hashable, Codable {
     /// Nil when no copy of the old password is known: then only the run that made the change
     /// can undo it (it keeps the old verifier in memory).
     public var source: PasswordSource?
+    /// The salt (base64, as in the verifier) of the SCRAM verifier the step writes. Salts
+    /// are public (every SCRAM exchange sends them), so the intent can hold it: after a
+    /// crash, a role whose stored salt is this one got the new verifier, and any other did
+    /// not — undo works role by role without guessing. Nil in journals of older pgwardens.
+    public var newSalt: String?
 
-    public init(role: String, kind: PasswordFact, source: PasswordSource?) {
+    public init(role: String, kind: PasswordFact, source: PasswordSource?, newSalt: String? = nil) {
         self.role = role
         self.kind = kind
         self.source = source
+        self.newSalt = newSalt
     }
 }

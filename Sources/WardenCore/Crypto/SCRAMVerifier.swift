@@ -243,3 +243,15 @@ extension SCRAMVerifier {
         }
     }
 }
+
+extension SCRAMVerifier {
+    /// The base64 salt field of a stored verifier (`SCRAM-SHA-256$4096:SALT$…`), or nil when
+    /// `text` is not a SCRAM verifier. Salts are public: journals may hold them.
+    public static func saltField(of text: String) -> String? {
+        guard text.hasPrefix("SCRAM-SHA-256$") else { return nil }
+        let parts = text.dropFirst("SCRAM-SHA-256$".count).split(separator: "$", omittingEmptySubsequences: false)
+        guard let head = parts.first, let colon = head.firstIndex(of: ":") else { return nil }
+        let salt = head[head.index(after: colon)...]
+        return salt.isEmpty ? nil : String(salt)
+    }
+}

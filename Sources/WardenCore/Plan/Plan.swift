@@ -127,3 +127,14 @@ public enum UndoRecord: Sendable, Hashable, Codable {
     /// ``StepAction/proveTLS(_:)``): there is nothing to undo.
     case nothing
 }
+
+extension UndoRecord {
+    /// The files a step of this record writes (for the temporary files a killed run left).
+    public var files: [String] {
+        switch self {
+        case .serviceFile(let file, _, _, _), .hbaFile(_, let file, _, _, _), .passwordFile(let file, _, _, _): [file]
+        case .tlsFiles(_, let files): files.map(\.target)
+        case .serverParameter, .rolePasswords, .nothing: []
+        }
+    }
+}

@@ -65,24 +65,11 @@ public enum AtomicFile {
         let exists = stat(path, &existing) == 0
         var madeBackup: String?
         if exists, let backupPath {
-            try copyForBackup(from: path, to: backupPath)
+            try keepBackup(try read(path), at: backupPath)
             madeBackup = backupPath
         }
-        let directory = (path as NSString).deletingLastPathComponent
-        let base = (path as NSString).lastPathComponent
-        var template = Array("\(directory.isEmpty ? "." : directory)/.\(base).pgwarden-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress.map { mkstemp($0) } ?? -1
-        }
-        guard fd >= 0 else { throw HostError.posix("create a temporary file next to", path, errno: errno) }
-        let temporaryPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var renamed = false
-        defer {
-            if !renamed { unlink(temporaryPath) }
-        }
-        do {
-            defer { close(fd) }
-            try writeAll(fd, bytes, path: temporaryPath)
+        let directory = PathResolution.directory(of: path)
+        let temporaryPath = try writeTemporary(bytes, next: path) { fd, temporaryPath throws(HostError) in
             if let owner {
                 guard fchown(fd, owner.uid, owner.gid) == 0 else { throw HostError.posix("set the owner of", temporaryPath, errno: errno) }
                 guard fchmod(fd, mode) == 0 else { throw HostError.posix("set the mode of", temporaryPath, errno: errno) }
@@ -94,27 +81,33 @@ public enum AtomicFile {
             } else {
                 guard fchmod(fd, mode) == 0 else { throw HostError.posix("set the mode of", temporaryPath, errno: errno) }
             }
-            guard fsync(fd) == 0 else { throw HostError.posix("flush", temporaryPath, errno: errno) }
+        }
+        var renamed = false
+        defer {
+            if !renamed { unlink(temporaryPath) }
         }
         if let beforeRename {
             do { try beforeRename(temporaryPath) } catch let error as HostError { throw error } catch {
                 throw HostError(.io, "write of \(path) interrupted: \(error)")
             }
         }
+        try FaultPoint.reach("file.before-rename")
         guard rename(temporaryPath, path) == 0 else { throw HostError.posix("replace", path, errno: errno) }
         renamed = true
-        syncDirectory(directory.isEmpty ? "." : directory)
+        try FaultPoint.reach("file.renamed")
+        try syncDirectory(directory)
         return madeBackup
     }
 
-    /// Creates `path` with `bytes` only if it does not exist yet (owner-only files, keys).
+    /// Creates `path` with `bytes` only if it does not exist yet (owner-only files, keys):
+    /// written under a temporary name, flushed, then linked into place (`link(2)` fails when
+    /// the name exists, so nothing is ever overwritten), and the folder flushed. A crash
+    /// leaves either no file or the whole file under its name, never a truncated one.
     public static func create(_ bytes: [UInt8], at path: String, mode: mode_t) throws(HostError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw HostError.posix("create", path, errno: errno) }
-        defer { close(fd) }
-        guard fchmod(fd, mode) == 0 else { throw HostError.posix("set the mode of", path, errno: errno) }
-        try writeAll(fd, bytes, path: path)
-        guard fsync(fd) == 0 else { throw HostError.posix("flush", path, errno: errno) }
+        let temporaryPath = try writeTemporary(bytes, next: path, mode: mode)
+        defer { unlink(temporaryPath) }
+        guard link(temporaryPath, path) == 0 else { throw HostError.posix("create", path, errno: errno) }
+        try syncDirectory(PathResolution.directory(of: path))
     }
 
     /// Puts a file back to the bytes kept in `backupPath`: the one undo of every step that
@@ -166,21 +159,86 @@ public enum AtomicFile {
     }
 
     /// Keeps `bytes` (the current content of a file about to be replaced, or left as it is)
-    /// at `backupPath`, unless a backup with that content-addressed name is already there.
+    /// at `backupPath`, owner-only and durable before this returns.
+    ///
+    /// A backup is trusted by its content, not its name: one already there is read back and
+    /// kept only when it holds exactly `bytes`. Otherwise (a crash left a bad one) the new
+    /// copy goes in under a temporary name and is renamed over it, so a backup another
+    /// journal record needs is never deleted or rewritten in place.
     public static func keepBackup(_ bytes: [UInt8], at backupPath: String) throws(HostError) {
-        guard !exists(backupPath) else { return }
-        try Directories.create((backupPath as NSString).deletingLastPathComponent, mode: 0o700)
-        try create(bytes, at: backupPath, mode: 0o600)
+        if exists(backupPath), (try? read(backupPath)) == bytes { return }
+        try Directories.create(PathResolution.directory(of: backupPath), mode: 0o700)
+        let temporaryPath = try writeTemporary(bytes, next: backupPath, mode: 0o600)
+        guard rename(temporaryPath, backupPath) == 0 else {
+            let code = errno
+            unlink(temporaryPath)
+            throw HostError.posix("keep the backup", backupPath, errno: code)
+        }
+        try syncDirectory(PathResolution.directory(of: backupPath))
+    }
+
+    /// Flushes a folder, so a rename or a new name in it survives a power loss. A failed
+    /// fsync is an error: the change it should have made durable may be lost.
+    public static func syncDirectory(_ directory: String) throws(HostError) {
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw HostError.posix("open the folder", directory, errno: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw HostError.posix("flush the folder", directory, errno: errno) }
+    }
+
+    /// The name pattern of pgwarden's temporary files: `.NAME.pgwarden-XXXXXX` next to NAME.
+    public static func isTemporaryName(_ name: String) -> Bool {
+        guard name.hasPrefix("."), let range = name.range(of: ".pgwarden-", options: .backwards) else { return false }
+        return name[range.upperBound...].count == 6
+    }
+
+    /// Removes temporary files a killed run left next to `paths` (only names of pgwarden's
+    /// own pattern, in exactly those folders); returns the paths removed.
+    public static func removeLeftoverTemporaries(nextTo paths: [String]) -> [String] {
+        var removed: [String] = []
+        for directory in Set(paths.map(PathResolution.directory(of:))) {
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
+            for name in names.sorted() where isTemporaryName(name) {
+                let base = String(name.dropFirst().dropLast(".pgwarden-XXXXXX".count))
+                guard paths.contains(where: { ($0 as NSString).lastPathComponent == base }) else { continue }
+                let path = directory + "/" + name
+                if unlink(path) == 0 { removed.append(path) }
+            }
+        }
+        return removed
     }
 
     // MARK: Internals
 
-    private static func copyForBackup(from path: String, to backupPath: String) throws(HostError) {
-        let bytes = try read(path)
-        let backupDirectory = (backupPath as NSString).deletingLastPathComponent
-        try Directories.create(backupDirectory, mode: 0o700)
-        unlink(backupPath)
-        try create(bytes, at: backupPath, mode: 0o600)
+    /// `bytes` in a new temporary file next to `path` (same filesystem, so the rename is
+    /// atomic), with `mode`, flushed; returns its path.
+    private static func writeTemporary(_ bytes: [UInt8], next path: String, mode: mode_t) throws(HostError) -> String {
+        try writeTemporary(bytes, next: path) { fd, temporaryPath throws(HostError) in
+            guard fchmod(fd, mode) == 0 else { throw HostError.posix("set the mode of", temporaryPath, errno: errno) }
+        }
+    }
+
+    /// `bytes` in a new temporary file next to `path`; `attributes` sets owner and mode on
+    /// the open descriptor before the flush, so no reader ever sees the wrong ones.
+    private static func writeTemporary(_ bytes: [UInt8], next path: String,
+                                       attributes: (Int32, String) throws(HostError) -> Void) throws(HostError) -> String {
+        let directory = PathResolution.directory(of: path)
+        var template = Array("\(directory)/.\((path as NSString).lastPathComponent).pgwarden-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.map { mkstemp($0) } ?? -1
+        }
+        guard fd >= 0 else { throw HostError.posix("create a temporary file next to", path, errno: errno) }
+        let temporaryPath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        do throws(HostError) {
+            defer { close(fd) }
+            try writeAll(fd, bytes, path: temporaryPath)
+            try attributes(fd, temporaryPath)
+            guard fsync(fd) == 0 else { throw HostError.posix("flush", temporaryPath, errno: errno) }
+        } catch {
+            unlink(temporaryPath)
+            throw error
+        }
+        return temporaryPath
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(HostError) {
@@ -195,24 +253,28 @@ public enum AtomicFile {
         }
     }
 
-    private static func syncDirectory(_ directory: String) {
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
-        }
-    }
 }
 
 // MARK: - Folders
 
 public enum Directories {
-    /// Creates `path` and its parents (like `mkdir -p`); existing folders are left as they are.
+    /// Creates `path` and its parents (like `mkdir -p`); existing folders are left as they
+    /// are. The parent of each folder made here is flushed, so the new names survive a crash.
     public static func create(_ path: String, mode: mode_t = 0o755) throws(HostError) {
+        var missing: [String] = []
+        var probe = path
+        while !probe.isEmpty, probe != "/", !AtomicFile.exists(probe) {
+            missing.append(probe)
+            probe = (probe as NSString).deletingLastPathComponent
+        }
+        guard !missing.isEmpty else { return }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: Int(mode)])
         } catch {
             throw HostError(.io, "cannot create folder \(path): \((error as NSError).localizedDescription)", hint: "check that the parent folder exists and is writable")
+        }
+        for folder in missing.reversed() {
+            try AtomicFile.syncDirectory(PathResolution.directory(of: folder))
         }
     }
 

@@ -26,7 +26,8 @@ public struct PasswordCopyStep: Sendable {
         self.thisRun = thisRun
     }
 
-    public func apply(_ step: PlannedStep) throws -> UndoRecord {
+    /// Fixes the new bytes (sealed now) and keeps the old ones; the act writes them.
+    public func prepare(_ step: PlannedStep) throws -> PreparedStep {
         guard case .writePasswordCopy(let role, let reference, let expected) = step.action else {
             throw HostError(.verification, "step \(step.id) is not a password copy")
         }
@@ -34,7 +35,7 @@ public struct PasswordCopyStep: Sendable {
         let (path, names) = try place(reference)
         let old = AtomicFile.exists(path) ? try AtomicFile.read(path) : nil
         let oldHash = old.map(FileDigest.sha256)
-        if try holds(password, path: path, names: names) { return .nothing }
+        if try holds(password, path: path, names: names) { return .nothing() }
         guard oldHash == expected else {
             throw HostError(.verification, "\(path) changed on disk since the plan was made; refused", hint: "run the command again")
         }
@@ -48,9 +49,12 @@ public struct PasswordCopyStep: Sendable {
             new = Array((password.revealed + "\n").utf8)
         }
         let backup = oldHash.map { AtomicFile.backupPath(stateDirectory: stateDirectory, kind: Self.backupKind, sha256: $0) }
-        try Directories.create(PathResolution.directory(of: path), mode: 0o700)
-        try AtomicFile.write(new, to: path, mode: 0o600, backupPath: backup)
-        return .passwordFile(file: path, backupPath: backup, previousSHA256: oldHash, writtenSHA256: FileDigest.sha256(new))
+        if let old, let backup { try AtomicFile.keepBackup(old, at: backup) }
+        let record = UndoRecord.passwordFile(file: path, backupPath: backup, previousSHA256: oldHash, writtenSHA256: FileDigest.sha256(new))
+        return PreparedStep(undo: record) {
+            try Directories.create(PathResolution.directory(of: path), mode: 0o700)
+            try AtomicFile.write(new, to: path, mode: 0o600)
+        }
     }
 
     public func verify(_ step: PlannedStep) throws {

@@ -5,19 +5,20 @@ import WardenCore
 
 /// Carries out ``StepAction/editServiceFile(service:file:profile:expectedSHA256:edits:)``.
 ///
-/// - apply: refuses a file whose SHA-256 is not the planned one (changed on disk since the
+/// - prepare: refuses a file whose SHA-256 is not the planned one (changed on disk since the
 ///   plan); applies the edits through ``ServiceConfig`` (sealing with the site key at this
-///   moment); writes atomically, keeping the old bytes in a content-addressed backup
-///   `STATE_DIR/backups/services/SHA256` (owner-only).
+///   moment, so the exact new bytes and their hash are in the intent); keeps the old bytes
+///   durably in a content-addressed backup `STATE_DIR/backups/services/SHA256` (owner-only).
+/// - act: checks the file is still the old one and writes the new bytes atomically.
 /// - verify: re-reads and re-parses the file and checks every edit holds.
-/// - undo: restores the backup's exact bytes, after checking the backup is the planned file
-///   and the file is still what this step wrote.
+/// - undo: restores the backup's exact bytes when the file holds what this step wrote,
+///   does nothing when it holds the old bytes (the step never acted), refuses otherwise.
 public struct ServiceFileStep: StepPerformer {
     public let stateDirectory: String
     public let keyFile: SealingKeyFile
     /// Role → the new password of this run, for ``ServiceEdit/setNewPassword(entry:role:)``.
     public let newPasswords: [String: Secret]
-    /// Test hook passed to ``AtomicFile/write(_:to:mode:backupPath:beforeRename:)``.
+    /// Test hook passed to ``AtomicFile/write(_:to:mode:backupPath:owner:beforeRename:)``.
     let beforeRename: AtomicFile.BeforeRename?
 
     public init(stateDirectory: String, keyFile: SealingKeyFile? = nil, newPasswords: [String: Secret] = [:], beforeRename: AtomicFile.BeforeRename? = nil) {
@@ -27,7 +28,7 @@ public struct ServiceFileStep: StepPerformer {
         self.beforeRename = beforeRename
     }
 
-    public func apply(_ step: PlannedStep) async throws -> UndoRecord {
+    public func prepare(_ step: PlannedStep) async throws -> PreparedStep {
         guard case .editServiceFile(_, let file, let profileName, let expected, let edits) = step.action else {
             throw HostError(.verification, "step \(step.id) is not a service file edit")
         }
@@ -43,13 +44,16 @@ public struct ServiceFileStep: StepPerformer {
         let retired = edits.contains { if case .resealPassword = $0 { true } else { false } } ? try keyFile.retiredKeys() : []
         try config.apply(edits, key: key, retiredKeys: retired, newPasswords: newPasswords)
         let new = Array(config.render().utf8)
+        guard new != old else { return .nothing() }
         let backup = backupPath(for: oldHash)
-        if new != old {
-            try AtomicFile.write(new, to: file, backupPath: backup, beforeRename: beforeRename)
-        } else {
-            try AtomicFile.keepBackup(old, at: backup)
+        try AtomicFile.keepBackup(old, at: backup)
+        let record = UndoRecord.serviceFile(file: file, backupPath: backup, previousSHA256: oldHash, writtenSHA256: FileDigest.sha256(new))
+        return PreparedStep(undo: record) { [beforeRename] in
+            guard FileDigest.sha256(try AtomicFile.read(file)) == oldHash else {
+                throw HostError(.verification, "\(file) changed on disk while the run was under way; refused", hint: "stop whatever edits it and run again")
+            }
+            try AtomicFile.write(new, to: file, beforeRename: beforeRename)
         }
-        return .serviceFile(file: file, backupPath: backup, previousSHA256: oldHash, writtenSHA256: FileDigest.sha256(new))
     }
 
     public func verify(_ step: PlannedStep) async throws {

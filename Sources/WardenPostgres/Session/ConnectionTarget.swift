@@ -23,6 +23,21 @@ public struct ConnectionTarget: Sendable, CustomStringConvertible {
     /// dials this address while SNI and verify-full still use `host` — a service's host name
     /// checked against the node's own address (the audit, the TLS proof). Nil means `host`.
     public var hostAddress: String?
+    /// Server settings sent in the startup packet, in force from the session's first
+    /// statement (see ``adminSessionSettings``).
+    public var sessionSettings: [String: String] = [:]
+
+    /// What every session pgwarden opens to change a site runs under:
+    /// - `synchronous_commit = local`: a change is on the primary's disk when its COMMIT
+    ///   returns (a site tuned to `off` would acknowledge verifiers a crash can lose, after
+    ///   pgwarden switched pg_hba.conf to SCRAM), and never waits for a standby that is down
+    ///   while pgwarden holds the site lock (Patroni does the same for its role changes);
+    /// - `lock_timeout` and `statement_timeout`: a step blocked behind another session's
+    ///   row lock fails (and rolls back) instead of holding the site for ever;
+    /// - `application_name`: the DBA sees who is connected in `pg_stat_activity`.
+    public static let adminSessionSettings: [String: String] = [
+        "synchronous_commit": "local", "lock_timeout": "10s", "statement_timeout": "300s", "application_name": "pgwarden",
+    ]
 
     public init(
         host: String, port: Int, user: String, password: Secret?, database: String = "postgres",

@@ -46,6 +46,7 @@ public struct PostgresSession: Sendable {
             tls: try tlsConfiguration(for: target)
         )
         configuration.options.connectTimeout = .milliseconds(Int64(target.connectTimeout * 1000))
+        configuration.options.additionalStartupParameters = target.sessionSettings.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         // SNI and the host-name check use `host`; an IP address is never sent as SNI
         // (NIOSSL would throw), and without a name NIOSSL's verify-full matches the
         // certificate's IP SANs against the address it connected to.

@@ -38,7 +38,9 @@ public struct SiteAccess: Sendable {
     /// A target for `node` as `role` (the superuser by default).
     public func target(node: DatabaseNode, role: String? = nil, database: String = "postgres", sslMode: SSLMode = .prefer) throws(HostError) -> ConnectionTarget {
         let user = role ?? inventory.superuser
-        return ConnectionTarget(host: node.host, port: node.port, user: user, password: try password(for: user), database: database, sslMode: sslMode)
+        var target = ConnectionTarget(host: node.host, port: node.port, user: user, password: try password(for: user), database: database, sslMode: sslMode)
+        target.sessionSettings = ConnectionTarget.adminSessionSettings
+        return target
     }
 
     /// Reloads `node`'s configuration files and waits until a new session sees the reload

@@ -11,7 +11,7 @@ struct ConsumerLoginStep: Sendable {
     let access: SiteAccess
     let keyFile: SealingKeyFile
 
-    func apply(_ step: PlannedStep) async throws -> UndoRecord {
+    func check(_ step: PlannedStep) async throws {
         guard case .checkConsumerLogins(_, let names, _) = step.action else {
             throw HostError(.verification, "step \(step.id) is not a consumer login check")
         }
@@ -23,7 +23,6 @@ struct ConsumerLoginStep: Sendable {
             throw HostError(.verification, "not every consumer logs in over TLS now: \(list.joined(separator: "; "))",
                             hint: "make each require SSL (\(TLSPlanner.consumerFix)) and check it can reach the server")
         }
-        return .nothing
     }
 
     /// The inventory's services with these names, in the inventory's order.

@@ -8,13 +8,17 @@ import WardenHost
 /// ``StepAction/setRolePassword(node:role:previous:)``: only verifiers computed here reach the
 /// server (`ALTER ROLE … PASSWORD 'SCRAM-SHA-256$…'`), whatever password_encryption says.
 ///
-/// - apply: reads each password from its source; for a re-hash, checks it still matches the
-///   role's verifier (a role already on a SCRAM verifier of that password is left alone, so a
-///   re-run converges); computes the verifiers (fresh salts) on every core; runs the ALTERs
-///   in a few sessions at once, each in a transaction committed only when all succeeded.
+/// - prepare: reads each password from its source; for a re-hash, checks it still matches
+///   the role's verifier (a role already on a SCRAM verifier of that password is left
+///   alone, so a re-run converges); computes the verifiers (fresh salts) on every core. The
+///   intent records each new verifier's salt.
+/// - act: runs the ALTERs in a few sessions at once, each in a transaction committed only
+///   when all succeeded.
 /// - verify: a new session reads `pg_authid`: every role has a SCRAM verifier of its password.
-/// - undo: puts the old verifier back. The undo record holds only its kind and where the old
-///   password can be read again (``PreviousVerifier``): undo rebuilds a verifier of that kind.
+/// - undo: role by role, only where the stored salt is the one the intent recorded (the
+///   ALTER landed; after a crash some sessions may have committed and others not), puts
+///   the old verifier back. The undo record holds only its kind and where the old password
+///   can be read again (``PreviousVerifier``): undo rebuilds a verifier of that kind.
 ///   Within the run that made the change, the exact old verifier kept in memory is used.
 struct RolePasswordStep: Sendable {
     let access: SiteAccess
@@ -26,14 +30,14 @@ struct RolePasswordStep: Sendable {
     /// sessions at once finish a thousand roles in about a third of the time one would.
     static let sessions = 4
 
-    // MARK: Apply
+    // MARK: Prepare
 
-    func applyRehash(node nodeName: String, roles: [RolePassword]) async throws -> UndoRecord {
+    func prepareRehash(node nodeName: String, roles: [RolePassword]) async throws -> PreparedStep {
         let node = try access.node(nodeName)
         let passwords = try reader.readAll(roles.map(\.source))
         let current = try await verifiers(on: node)
         var changes: [(role: String, password: Secret)] = []
-        var previous: [PreviousVerifier] = []
+        var kinds: [String: (PasswordFact, PasswordSource)] = [:]
         for change in roles {
             guard let password = passwords[change.source] else { continue }
             guard let stored = current[change.role] else {
@@ -47,15 +51,19 @@ struct RolePasswordStep: Sendable {
             }
             await memory.remember(change.role, stored)
             changes.append((change.role, password))
-            previous.append(PreviousVerifier(role: change.role, kind: PasswordFact(kind), source: change.source))
+            kinds[change.role] = (PasswordFact(kind), change.source)
         }
         let computed = try await Self.scramVerifiers(changes)
-        try await alterOrPutBack(node, computed.map { ($0.role, $0.verifier) })
-        await memory.wrote(computed)
-        return .rolePasswords(node: nodeName, previous: previous)
+        let previous = computed.map { role, verifier in
+            PreviousVerifier(role: role, kind: kinds[role]!.0, source: kinds[role]!.1, newSalt: SCRAMVerifier.saltField(of: verifier))
+        }
+        return PreparedStep(undo: .rolePasswords(node: nodeName, previous: previous)) {
+            try await alter(node, computed.map { ($0.role, $0.verifier) })
+            await memory.wrote(computed)
+        }
     }
 
-    func applySet(node nodeName: String, role: String, previous source: PasswordSource?) async throws -> UndoRecord {
+    func prepareSet(node nodeName: String, role: String, previous source: PasswordSource?) async throws -> PreparedStep {
         let node = try access.node(nodeName)
         let password = try reader.read(.thisRun(role: role))
         let current = try await verifiers(on: node)
@@ -63,14 +71,14 @@ struct RolePasswordStep: Sendable {
             throw HostError(.verification, "role \(role) does not exist on \(nodeName)", hint: "create it first")
         }
         let kind = RolePasswordKind(rolpassword: stored)
-        if case .scram = kind, KnownPasswords.matches(password, rolpassword: stored, role: role) {
-            return .rolePasswords(node: nodeName, previous: [])
-        }
+        if case .scram = kind, KnownPasswords.matches(password, rolpassword: stored, role: role) { return .nothing() }
         await memory.remember(role, stored)
         let verifier = try SCRAMVerifier.make(password: password).text
-        try await alterOrPutBack(node, [(role, verifier)])
-        await memory.wrote([(role, verifier)])
-        return .rolePasswords(node: nodeName, previous: [PreviousVerifier(role: role, kind: PasswordFact(kind), source: source)])
+        let previous = PreviousVerifier(role: role, kind: PasswordFact(kind), source: source, newSalt: SCRAMVerifier.saltField(of: verifier))
+        return PreparedStep(undo: .rolePasswords(node: nodeName, previous: [previous])) {
+            try await alter(node, [(role, verifier)])
+            await memory.wrote([(role, verifier)])
+        }
     }
 
     // MARK: Verify
@@ -105,14 +113,20 @@ struct RolePasswordStep: Sendable {
     func undo(_ record: UndoRecord, passwordChanged: Bool) async throws {
         guard case .rolePasswords(let nodeName, let previous) = record, !previous.isEmpty else { return }
         let node = try access.node(nodeName)
+        let current = try await verifiers(on: node)
         var restore: [(role: String, verifier: String?)] = []
-        var current: [String: String?]?
         for old in previous {
+            let stored = current[old.role] ?? nil
+            // A role whose stored salt is not the intent's never got the new verifier (or was
+            // put back already): nothing to undo for it.
+            if let salt = old.newSalt, stored.flatMap(SCRAMVerifier.saltField(of:)) != salt {
+                _ = await memory.take(old.role)
+                continue
+            }
             if let exact = await memory.take(old.role) {
                 restore.append((old.role, exact))
             } else {
-                if passwordChanged && current == nil { current = try await verifiers(on: node) }
-                restore.append((old.role, try rebuild(old, current: current?[old.role] ?? nil)))
+                restore.append((old.role, try rebuild(old, current: passwordChanged ? stored : nil)))
             }
         }
         try await alter(node, restore)
@@ -158,22 +172,6 @@ struct RolePasswordStep: Sendable {
             if let name = row[0] { result[name] = .some(row[1]) }
         }
         return result
-    }
-
-    /// ``alter(_:_:)``; if it fails after some sessions committed, the remembered old
-    /// verifiers go back at once: a step whose apply fails has no undo record, so it must
-    /// not leave half of its change behind.
-    private func alterOrPutBack(_ node: DatabaseNode, _ verifiers: [(role: String, verifier: String?)]) async throws {
-        do {
-            try await alter(node, verifiers)
-        } catch {
-            var old: [(role: String, verifier: String?)] = []
-            for (role, _) in verifiers {
-                if let exact = await memory.take(role) { old.append((role, exact)) }
-            }
-            try? await alter(node, old)
-            throw error
-        }
     }
 
     /// Sets each role's verifier (nil: `PASSWORD NULL`), spread over a few sessions; every

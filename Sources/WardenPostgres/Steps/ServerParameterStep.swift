@@ -3,26 +3,36 @@ import WardenHost
 
 // MARK: - ALTER SYSTEM, verified and undoable
 
-/// Applies ``StepAction/setServerParameter(node:name:value:)``: `ALTER SYSTEM SET` and a
-/// reload (``SiteAccess/reload(_:timeoutSeconds:)`` waits until new sessions see it);
-/// verifies with `pg_settings` in a fresh session; undoes by restoring postgresql.auto.conf's
-/// previous entry, or `ALTER SYSTEM RESET` when there was none.
+/// Carries out ``StepAction/setServerParameter(node:name:value:)``.
+///
+/// - prepare: reads the parameter's postgresql.auto.conf entry (the before-state undo
+///   restores) in its own session, before anything changes — never in the session of the
+///   ALTER, so a re-run after a crash does not take the new value for the old one.
+/// - act: `ALTER SYSTEM SET` and a reload (``SiteAccess/reload(_:timeoutSeconds:)`` waits
+///   until new sessions see it).
+/// - verify: `pg_settings` in a fresh session.
+/// - undo: restores the auto.conf entry (or `ALTER SYSTEM RESET` when there was none),
+///   always reloads, and checks the live value in a new session. Idempotent: safe on a
+///   step that never acted.
 struct ServerParameterStep: Sendable {
     let access: SiteAccess
     /// How long to wait for a reload to be visible before declaring verification failed.
     var reloadWaitSeconds: Double = 5
 
-    func apply(node nodeName: String, name: String, value: String) async throws -> UndoRecord {
+    func prepare(node nodeName: String, name: String, value: String) async throws -> PreparedStep {
         let node = try access.node(nodeName)
         let previous = try await access.withSuperuser(on: node) { session in
-            let previous = try await session.value(
+            try await session.value(
                 "SELECT setting FROM pg_file_settings WHERE name = $1 AND sourcefile LIKE '%postgresql.auto.conf' ORDER BY seqno DESC LIMIT 1",
                 [name])
-            try await session.execute("ALTER SYSTEM SET \(try SQLQuote.identifier(name)) = \(try SQLQuote.literal(value))")
-            return previous
         }
-        try await access.reload(node)
-        return .serverParameter(node: nodeName, name: name, previousAutoConfValue: previous)
+        return PreparedStep(undo: .serverParameter(node: nodeName, name: name, previousAutoConfValue: previous)) {
+            try await access.withSuperuser(on: node) { session in
+                try await session.execute("ALTER SYSTEM SET \(try SQLQuote.identifier(name)) = \(try SQLQuote.literal(value))")
+            }
+            try FaultPoint.reach("setting.before-reload")
+            try await access.reload(node)
+        }
     }
 
     func verify(node nodeName: String, name: String, value: String) async throws {

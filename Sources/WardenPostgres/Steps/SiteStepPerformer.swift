@@ -43,30 +43,30 @@ public struct SiteStepPerformer: StepPerformer {
         self.loginProof = LoginProofStep(access: access, reader: reader, keyFile: keyFile, progress: progress)
     }
 
-    public func apply(_ step: PlannedStep) async throws -> UndoRecord {
+    public func prepare(_ step: PlannedStep) async throws -> PreparedStep {
         switch step.action {
         case .setServerParameter(let node, let name, let value):
-            try await serverParameters.apply(node: node, name: name, value: value)
+            try await serverParameters.prepare(node: node, name: name, value: value)
         case .editServiceFile:
-            try await serviceFiles.apply(step)
+            try await serviceFiles.prepare(step)
         case .editHBAFile:
-            try await hbaFiles.apply(step)
+            try await hbaFiles.prepare(step)
         case .installTLSFiles:
-            try await tlsFiles.apply(step)
+            try await tlsFiles.prepare(step)
         case .checkConsumerLogins:
-            try await consumerLogins.apply(step)
+            .nothing { [consumerLogins] in try await consumerLogins.check(step) }
         case .proveTLS:
-            try await tlsProofs.apply(step)
+            .nothing { [tlsProofs] in try await tlsProofs.check(step) }
         case .rehashPasswords(let node, let roles):
-            try await rolePasswords.applyRehash(node: node, roles: roles)
+            try await rolePasswords.prepareRehash(node: node, roles: roles)
         case .setRolePassword(let node, let role, let previous):
-            try await rolePasswords.applySet(node: node, role: role, previous: previous)
+            try await rolePasswords.prepareSet(node: node, role: role, previous: previous)
         case .writePasswordCopy:
-            try passwordCopies.apply(step)
+            try passwordCopies.prepare(step)
         case .removeStoredPasswords:
-            try storedPasswords.apply(step)
+            try storedPasswords.prepare(step)
         case .proveLogins:
-            .nothing
+            .nothing()
         }
     }
 
@@ -81,7 +81,7 @@ public struct SiteStepPerformer: StepPerformer {
         case .installTLSFiles:
             try await tlsFiles.verify(step)
         case .checkConsumerLogins, .proveTLS:
-            break  // a check step's apply is its verification
+            break  // a check step's act is its verification
         case .rehashPasswords(let node, let roles):
             try await rolePasswords.verify(node: node, roles: roles)
         case .setRolePassword(let node, let role, _):

@@ -9,26 +9,27 @@ import Glibc
 
 /// Carries out ``StepAction/installTLSFiles(node:files:)``.
 ///
-/// - apply: checks the certificate before anything is written — key matches, chains to the
-///   site CA, names every host name services use to reach the node, valid now — and refuses
-///   otherwise; refuses a source re-issued since the plan or a target edited since; asks the
-///   server whether ssl is on (so an unreachable server is refused before any copy); copies
-///   each file atomically, owned by the data directory's owner with the planned mode (old
-///   bytes under `STATE_DIR/backups/tls/SHA256`); a file already right is left alone. Then,
-///   when ssl is on, reloads (existing sessions keep their TLS session; new ones get the new
-///   files). If a copy or the reload fails, the files already copied are put back.
+/// - prepare: checks the certificate before anything is written — key matches, chains to
+///   the site CA, names every host name services use to reach the node, valid now — and
+///   refuses otherwise; refuses a source re-issued since the plan or a target edited since;
+///   asks the server whether ssl is on (so an unreachable server is refused before any
+///   copy); keeps each target's old bytes under `STATE_DIR/backups/tls/SHA256`.
+/// - act: copies each file atomically, owned by the data directory's owner with the planned
+///   mode (a file already right is left alone); then, when ssl is on, reloads (existing
+///   sessions keep their TLS session; new ones get the new files). A failure part-way is
+///   rolled back by the executor through undo, like any step that may have acted.
 /// - verify: every target re-read holds the source's bytes, owner and mode; with ssl on and
 ///   the server reading these files, a new connection is presented the new certificate
 ///   (fingerprint read from the wire). A reload PostgreSQL rejected (it keeps the old
 ///   context and only logs) fails here.
 /// - undo: restores the old bytes, mode and owner (removes files that did not exist) and
-///   reloads when ssl is on.
+///   reloads when ssl is on; files the step never reached are left as they are.
 struct TLSFilesStep: Sendable {
     let access: SiteAccess
 
-    // MARK: Apply
+    // MARK: Prepare and act
 
-    func apply(_ step: PlannedStep) async throws -> UndoRecord {
+    func prepare(_ step: PlannedStep) async throws -> PreparedStep {
         guard case .installTLSFiles(let nodeName, let copies) = step.action else {
             throw HostError(.verification, "step \(step.id) is not a TLS file installation")
         }
@@ -36,19 +37,14 @@ struct TLSFilesStep: Sendable {
         try await checkCertificate(for: node, copies: copies)
         let owner = try TLSFileSurvey.dataDirectoryOwner(node)
         let reload = try await sslIsOn(node)
-        var done: [TLSFileUndo] = []
-        do {
-            for copy in copies {
-                done.append(try install(copy, owner: owner))
+        let planned = try copies.map(prepareCopy)
+        let record = UndoRecord.tlsFiles(node: nodeName, files: planned.map(\.undo))
+        return PreparedStep(undo: record) {
+            for (copy, bytes, undo) in planned {
+                try Self.install(copy, bytes: bytes, before: undo, owner: owner)
             }
             if reload { try await access.reload(node) }
-        } catch {
-            // No undo record reaches the journal when apply throws: put back what was copied here.
-            for record in done.reversed() { try? Self.restore(record) }
-            if reload, !done.isEmpty { try? await access.reload(node) }
-            throw error
         }
-        return .tlsFiles(node: nodeName, files: done)
     }
 
     /// Refuses a certificate that would break verifying clients or the server itself.
@@ -65,7 +61,9 @@ struct TLSFilesStep: Sendable {
         guard problems.isEmpty else { throw CertificateImportCheck.refusal(problems, node: node.name) }
     }
 
-    private func install(_ copy: TLSFileCopy, owner: FileOwner) throws -> TLSFileUndo {
+    /// Reads the source and the target's state, refuses what changed since the plan, and
+    /// keeps the target's old bytes.
+    private func prepareCopy(_ copy: TLSFileCopy) throws -> (copy: TLSFileCopy, bytes: [UInt8], undo: TLSFileUndo) {
         let bytes = try AtomicFile.read(copy.source)
         guard FileDigest.sha256(bytes) == copy.sourceSHA256 else {
             throw HostError(.verification, "\(copy.source) changed since the plan was made (issued again?); refused",
@@ -76,16 +74,22 @@ struct TLSFilesStep: Sendable {
             target: copy.target,
             backupPath: before.sha256.map { AtomicFile.backupPath(stateDirectory: access.inventory.stateDirectory, kind: "tls", sha256: $0) },
             previousSHA256: before.sha256, writtenSHA256: copy.sourceSHA256, previousMode: before.mode, previousOwner: before.owner)
-        if before.sha256 == copy.sourceSHA256 {
-            if before.owner != owner || before.mode != copy.mode { try Self.setOwnerAndMode(copy.target, owner: owner, mode: copy.mode) }
-            return record
-        }
-        guard before.sha256 == copy.expectedSHA256 else {
+        guard before.sha256 == copy.sourceSHA256 || before.sha256 == copy.expectedSHA256 else {
             throw HostError(.verification, "\(copy.target) changed on disk since the plan was made; refused",
                             hint: "run the command again to plan with the file as it is now")
         }
-        try AtomicFile.write(bytes, to: copy.target, mode: mode_t(copy.mode), backupPath: record.backupPath, owner: owner)
-        return record
+        if let backup = record.backupPath, before.sha256 != copy.sourceSHA256 {
+            try AtomicFile.keepBackup(try AtomicFile.read(copy.target), at: backup)
+        }
+        return (copy, bytes, record)
+    }
+
+    private static func install(_ copy: TLSFileCopy, bytes: [UInt8], before: TLSFileUndo, owner: FileOwner) throws {
+        if before.previousSHA256 == copy.sourceSHA256 {
+            if before.previousOwner != owner || before.previousMode != copy.mode { try setOwnerAndMode(copy.target, owner: owner, mode: copy.mode) }
+            return
+        }
+        try AtomicFile.write(bytes, to: copy.target, mode: mode_t(copy.mode), owner: owner)
     }
 
     // MARK: Verify

@@ -24,7 +24,7 @@ struct TLSProofStep: Sendable {
     /// How long a standby may take to reconnect (its `wal_retrieve_retry_interval` is 5 s by default).
     var standbyWaitSeconds: Double = 20
 
-    func apply(_ step: PlannedStep) async throws -> UndoRecord {
+    func check(_ step: PlannedStep) async throws {
         guard case .proveTLS(let proof) = step.action else {
             throw HostError(.verification, "step \(step.id) is not a TLS proof")
         }
@@ -34,7 +34,6 @@ struct TLSProofStep: Sendable {
             throw HostError(.verification, "\(proof.node): the wire does not show the planned TLS state: \(failures.joined(separator: "; "))",
                             hint: "every step of this apply is rolled back; see the server log of \(proof.node)")
         }
-        return .nothing
     }
 
     // MARK: Observing

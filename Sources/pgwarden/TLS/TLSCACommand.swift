@@ -30,7 +30,7 @@ struct TLSCACommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let inventory = try inventoryOptions.load()
+                let inventory = try inventoryOptions.loadForChange("tls ca init")
                 let files = SiteCertificateFiles(inventory: inventory)
                 let authority = try files.createAuthority(algorithm: rsa ? .rsa3072 : .p256, now: Date(), replace: force)
                 let summary = try CertificateSummary(pem: try authority.certificatePEM)

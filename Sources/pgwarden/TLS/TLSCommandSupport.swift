@@ -20,8 +20,8 @@ struct TLSInstallation {
         if plan.isEmpty {
             (report, exit) = (PlanRunner.Report(outcome: "nothing-to-do", applied: 0), nil)
         } else {
-            let executor = PlanExecutor(journal: Journal(stateDirectory: rollout.access.inventory.stateDirectory),
-                                        performer: SiteStepPerformer(access: rollout.access)) { Console.progress($0) }
+            let executor = PlanExecutor(journal: Journal(inventory: rollout.access.inventory),
+                                        performer: SiteStepPerformer(access: rollout.access), command: "tls install") { Console.progress($0) }
             (report, exit) = PlanRunner.report(try await executor.run(plan))
         }
         if format == .text { Self.text(report).forEach(Console.out) }

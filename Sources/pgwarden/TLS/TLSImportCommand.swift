@@ -39,7 +39,7 @@ struct TLSImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let access = SiteAccess(inventory: try inventoryOptions.load())
+            let access = SiteAccess(inventory: try inventoryOptions.loadForChange("tls import"))
             let rollout = CertificateRollout(access: access)
             let node = try access.node(self.node)
             let cwd = FileManager.default.currentDirectoryPath

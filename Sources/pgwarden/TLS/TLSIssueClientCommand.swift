@@ -29,7 +29,7 @@ struct TLSIssueClientCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let rollout = CertificateRollout(access: SiteAccess(inventory: try inventoryOptions.load()))
+            let rollout = CertificateRollout(access: SiteAccess(inventory: try inventoryOptions.loadForChange("tls issue client")))
             let (issued, certificate, key) = try rollout.issueClient(role: user)
             if output.format == .json {
                 try Console.json(Report(role: user, certificate: issued.summary, certificateFile: certificate, keyFile: key))

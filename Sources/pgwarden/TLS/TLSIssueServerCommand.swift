@@ -36,7 +36,7 @@ struct TLSIssueServerCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let access = SiteAccess(inventory: try inventoryOptions.load())
+            let access = SiteAccess(inventory: try inventoryOptions.loadForChange("tls issue server"))
             let rollout = CertificateRollout(access: access)
             let node = try access.node(self.node)
             let (names, problems) = rollout.names(for: node, includeAddresses: ipSAN)

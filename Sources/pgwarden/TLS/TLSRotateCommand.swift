@@ -42,7 +42,7 @@ struct TLSRotateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let access = SiteAccess(inventory: try inventoryOptions.load())
+            let access = SiteAccess(inventory: try inventoryOptions.loadForChange("tls rotate"))
             let rollout = CertificateRollout(access: access)
             var decisions: [Decision] = []
             var nodes: [DatabaseNode] = []

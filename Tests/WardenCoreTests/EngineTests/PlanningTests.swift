@@ -89,4 +89,77 @@ struct UndoWorkTests {
         #expect(UndoWork.latest(in: []) == nil)
         #expect(UndoWork.latest(in: [Self.record("r1", .runStarted), Self.record("r1", .runFinished)]) == nil)
     }
+
+    // MARK: Write-ahead intents
+
+    static func intent(_ run: String, _ id: String) -> JournalRecord {
+        JournalRecord(time: "t", run: run, event: .begin, stepID: id, step: step(id), undo: undo(id))
+    }
+    static func started(_ run: String, command: String = "apply", resumes: String? = nil) -> JournalRecord {
+        JournalRecord(time: "t", run: run, event: .runStarted, command: command, resumes: resumes)
+    }
+
+    @Test func anIntentWithoutOutcomeStandsAsInFlight() throws {
+        let records = [Self.started("r1"), Self.intent("r1", "a"), Self.record("r1", .applied, "a"), Self.intent("r1", "b")]
+        let work = try #require(UndoWork.latest(in: records))
+        #expect(work.steps.map(\.step.id) == ["b", "a"])
+        #expect(work.steps.map(\.inFlight) == [true, false])
+    }
+
+    @Test func aFailedStepStillStands() throws {
+        // `failed` is not "did nothing": the step may have acted in part.
+        let records = [Self.started("r1"), Self.intent("r1", "a"), Self.record("r1", .failed, "a")]
+        #expect(try #require(UndoWork.latest(in: records)).steps.map(\.step.id) == ["a"])
+    }
+
+    @Test func checkStepsLeaveNothingToUndo() {
+        let check = JournalRecord(time: "t", run: "r1", event: .begin, stepID: "p", step: Self.step("p"), undo: .nothing)
+        #expect(UndoWork.latest(in: [Self.started("r1"), check]) == nil)
+        #expect(UndoWork.interrupted(in: [Self.started("r1"), check]) == nil)
+    }
+
+    @Test func aResumingRunIsUndoneWithTheRunItResumed() throws {
+        let records = [
+            Self.started("r1"), Self.intent("r1", "a"), Self.record("r1", .applied, "a"), Self.intent("r1", "b"),
+            Self.started("r2", resumes: "r1"), Self.intent("r2", "c"), Self.record("r2", .applied, "c"), Self.record("r2", .runFinished),
+        ]
+        let work = try #require(UndoWork.latest(in: records))
+        #expect(work.runs == ["r2", "r1"])
+        #expect(work.steps.map(\.step.id) == ["c", "b", "a"], "newest run first, so the oldest recorded state is restored last")
+        #expect(work.steps.map(\.run) == ["r2", "r1", "r1"])
+    }
+
+    @Test func interruptedRunsAreFound() throws {
+        let crashed = [Self.started("r1", command: "services apply"), Self.intent("r1", "a")]
+        let found = try #require(UndoWork.interrupted(in: crashed))
+        #expect(found.run == "r1")
+        #expect(found.command == "services apply")
+        #expect(!found.undoStopped)
+
+        let finished = crashed + [Self.record("r1", .applied, "a"), Self.record("r1", .runFinished)]
+        #expect(UndoWork.interrupted(in: finished) == nil, "a finished run is undoable, not interrupted")
+
+        let undoStopped = finished + [Self.intent("r1", "b"), Self.record("r1", .undone, "a")]
+        #expect(try #require(UndoWork.interrupted(in: undoStopped)).undoStopped)
+
+        let rolledBack = crashed + [Self.record("r1", .undone, "a"), Self.record("r1", .runRolledBack)]
+        #expect(UndoWork.interrupted(in: rolledBack) == nil)
+    }
+
+    @Test func failoverRunsAreMarked() throws {
+        let records = [Self.started("f1", command: "failover"), Self.intent("f1", "svc"), Self.record("f1", .applied, "svc"), Self.record("f1", .runFinished)]
+        let work = try #require(UndoWork.latest(in: records))
+        #expect(work.command.map(UndoWork.topologyCommands.contains) == true)
+    }
+}
+
+@Suite("CRC-32C")
+struct CRC32CTests {
+    @Test func knownVectors() {
+        // RFC 3720 B.4 test vectors.
+        #expect(CRC32C.checksum([UInt8](repeating: 0, count: 32)) == 0x8A91_36AA)
+        #expect(CRC32C.checksum([UInt8](repeating: 0xFF, count: 32)) == 0x62A8_AB43)
+        #expect(CRC32C.checksum(Array(0...31).map(UInt8.init)) == 0x46DD_794E)
+        #expect(CRC32C.hex(Array("123456789".utf8)) == "e3069283")
+    }
 }

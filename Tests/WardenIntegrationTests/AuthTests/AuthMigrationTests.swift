@@ -176,10 +176,15 @@ struct StopAfter: StepPerformer {
     let stepID: String
     let stop: @Sendable () async throws -> Void
 
-    func apply(_ step: PlannedStep) async throws -> UndoRecord {
-        let record = try await inner.apply(step)
-        if step.id == stepID { try await stop() }
-        return record
+    func prepare(_ step: PlannedStep) async throws -> PreparedStep {
+        var prepared = try await inner.prepare(step)
+        guard step.id == stepID else { return prepared }
+        let act = prepared.act
+        prepared.act = { [stop] in
+            try await act()
+            try await stop()
+        }
+        return prepared
     }
 
     func verify(_ step: PlannedStep) async throws { try await inner.verify(step) }

@@ -154,11 +154,44 @@ struct JournalTests {
         #expect(stat(journal.path, &info) == 0 && info.st_mode & 0o777 == 0o600)
     }
 
-    @Test func damagedMiddleLineIsAnError() throws {
+    @Test func damagedMiddleLineIsSkippedAndNamedNeverCut() throws {
         let dir = try makeTemporaryDirectory()
         defer { try? Directories.remove(dir) }
         let journal = Journal(stateDirectory: dir)
-        try AtomicFile.write(Array("{bad}\n{\"event\":\"run-started\",\"run\":\"r\",\"time\":\"t\"}\n".utf8), to: journal.path)
-        #expect(throws: HostError.self) { try journal.records() }
+        let text = Array("{bad}\n{\"event\":\"run-started\",\"run\":\"r\",\"time\":\"t\"}\n".utf8)
+        try AtomicFile.write(text, to: journal.path)
+        let contents = try journal.read()
+        #expect(contents.records.map(\.run) == ["r"])
+        #expect(contents.damagedLines == [1])
+        #expect(contents.tornTailOffset == nil)
+        #expect(try journal.repairTail() == nil)
+        #expect(try AtomicFile.read(journal.path) == text, "a damaged line with good records after it is never a cut point")
+    }
+
+    @Test func checksumTellsATornOrFlippedLineFromAGoodOne() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? Directories.remove(dir) }
+        let journal = Journal(stateDirectory: dir, site: "lab")
+        for event in [JournalRecord.Event.runStarted, .runFinished, .runUndone] {
+            try journal.append(JournalRecord(time: "t", run: "r", event: event))
+        }
+        let good = try AtomicFile.read(journal.path)
+        #expect(try journal.records().map(\.seq) == [1, 2, 3])
+        #expect(try journal.records().allSatisfy { $0.site == "lab" && $0.format == JournalRecord.currentFormat })
+        // One flipped bit in a value the decoder would still accept: the checksum catches it.
+        var flipped = good
+        let index = try #require(flipped.firstIndex(of: UInt8(ascii: "r")))
+        flipped[index] = UInt8(ascii: "s")
+        try AtomicFile.write(flipped, to: journal.path)
+        #expect(try journal.read().damagedLines.count == 1)
+        // A torn tail is cut back to the last newline, and said.
+        try AtomicFile.write(good + Array(good.prefix(20)), to: journal.path)
+        #expect(try journal.read().tornTailOffset == good.count)
+        #expect(try journal.repairTail() != nil)
+        #expect(try AtomicFile.read(journal.path) == good)
+        // The next append continues the sequence.
+        let again = Journal(stateDirectory: dir, site: "lab")
+        try again.append(JournalRecord(time: "t", run: "r2", event: .runStarted))
+        #expect(try again.records().last?.seq == 4)
     }
 }

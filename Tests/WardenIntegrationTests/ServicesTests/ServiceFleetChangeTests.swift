@@ -120,7 +120,9 @@ struct ServiceFleetChangeTests {
             let plan = try ServiceFleet.plan(site.inventory(), request: request)
             let step = ServiceFileStep(stateDirectory: site.stateDirectory)
             let first = plan.steps[0]
-            let record = try await step.apply(first)
+            let prepared = try await step.prepare(first)
+            try await prepared.act()
+            let record = prepared.undo
             try await step.verify(first)
             guard case .editServiceFile(_, let file, _, _, _) = first.action else { return }
             try AtomicFile.write(Array("edited by hand\n".utf8), to: file)

@@ -1,0 +1,167 @@
+import Foundation
+import Testing
+import WardenCore
+import WardenHost
+import WardenLab
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// MARK: - Two writers, a full disk, a damaged journal
+
+@Suite("One writer, full disks and damaged journals", .serialized)
+struct WriterSafetyTests {
+    static let servicesApply = FaultSweepTests.servicesApply
+
+    @Test("two writers: the second gets exit 2 naming the first; the first finishes; undo works")
+    func secondWriterIsRefused() async throws {
+        try await ServicesLabCLITests.withLab { site in
+            let common = ["--inventory", site.inventoryPath]
+            let inventory = try site.inventory()
+            #expect(try await CLIProcess.run(["key", "init"] + common).status == 0)
+            let original = try inventory.services.map { try AtomicFile.read($0.file) }
+            // The first writer stops itself (SIGSTOP) in the middle of its second step, lock held.
+            let first = Task { try await CLIProcess.run(Self.servicesApply + common, fault: "step.intent#2:stop") }
+            let holder = try await Self.waitForStoppedHolder(stateDirectory: inventory.stateDirectory)
+            let second = try await CLIProcess.run(Self.servicesApply + common)
+            #expect(second.status == 2)
+            #expect(second.standardError.contains("site '\(inventory.site)' is being changed by pid \(holder) (pgwarden services apply, since "), "\(second.standardError)")
+            let undo = try await CLIProcess.run(["undo"] + common)
+            #expect(undo.status == 2, "undo waits its turn too")
+            // Read-only commands take no lock.
+            #expect(try await CLIProcess.run(["services", "plan", "--require-ssl"] + common).status == 0)
+            kill(holder, SIGCONT)
+            let finished = try await first.value
+            #expect(finished.status == 0, "\(finished.standardError)")
+            #expect(try await CLIProcess.run(["undo"] + common).status == 0)
+            #expect(try inventory.services.map { try AtomicFile.read($0.file) } == original)
+        }
+    }
+
+    /// The pid in `lock.holder` once that process is stopped (state T).
+    static func waitForStoppedHolder(stateDirectory: String) async throws -> pid_t {
+        for _ in 0..<600 {
+            if let bytes = try? AtomicFile.read(stateDirectory + "/lock.holder"),
+               let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+               let pid = object["pid"] as? Int,
+               let stat = try? AtomicFile.readText("/proc/\(pid)/stat"),
+               let close = stat.lastIndex(of: ")"),
+               stat[stat.index(close, offsetBy: 2)] == "T" {
+                return pid_t(pid)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw HostError(.timeout, "the first writer never stopped holding the lock")
+    }
+
+    @Test("a state directory on a full tmpfs: nothing is left changed, the journal stays readable, undo and apply work once space is free")
+    func fullDisk() async throws {
+        guard geteuid() == 0 else {
+            print("skipped: mounting a small tmpfs needs root")
+            return
+        }
+        try await ServicesLabCLITests.withLab { site in
+            let common = ["--inventory", site.inventoryPath]
+            let stateDirectory = site.directory + "/small-state"
+            try Directories.create(stateDirectory, mode: 0o700)
+            let mount = try await ProcessRunner().run("/bin/mount", ["-t", "tmpfs", "-o", "size=512k,mode=0700", "tmpfs", stateDirectory])
+            guard mount.status == 0 else {
+                print("skipped: cannot mount a tmpfs here: \(mount.standardError)")
+                return
+            }
+            defer { _ = umount2(stateDirectory, Int32(MNT_DETACH)) }
+            let yaml = try AtomicFile.readText(site.inventoryPath)
+            try AtomicFile.write(Array(yaml.replacingOccurrences(of: "state_dir: state", with: "state_dir: small-state").utf8), to: site.inventoryPath)
+            let inventory = try site.inventory()
+            #expect(inventory.stateDirectory == stateDirectory)
+            #expect(try await CLIProcess.run(["key", "init"] + common).status == 0)
+            let original = try inventory.services.map { try AtomicFile.read($0.file) }
+            let filler = stateDirectory + "/filler"
+            // Leave more and more room: the run fails somewhere else each time (backups,
+            // intents, outcomes), or finishes. Either way no file is left half changed.
+            var failures = 0
+            for room in [0, 2048, 6144, 12288, 24576] {
+                unlink(filler)
+                Self.fill(filler, leaving: room, in: stateDirectory)
+                let full = try await CLIProcess.run(Self.servicesApply + common)
+                unlink(filler)
+                if full.status == 0 {
+                    #expect(try await CLIProcess.run(["undo"] + common).status == 0, "room \(room)")
+                } else {
+                    failures += 1
+                    #expect(full.status == 2 || full.status == 3, "room \(room): \(full.standardOutput) \(full.standardError)")
+                }
+                #expect(try inventory.services.map { try AtomicFile.read($0.file) } == original, "room \(room): files changed with a full state directory")
+                let journal = try Journal(inventory: inventory).read()
+                #expect(journal.tornTailOffset == nil && journal.damagedLines.isEmpty, "room \(room): a failed append left a torn line")
+                let undo = try await CLIProcess.run(["undo"] + common)
+                #expect(undo.status == 0, "room \(room): \(undo.standardError)")
+            }
+            #expect(failures >= 3, "the state directory was never full enough to fail a run")
+            let applied = try await CLIProcess.run(Self.servicesApply + common)
+            #expect(applied.status == 0, "with space again: \(applied.standardOutput) \(applied.standardError)")
+            #expect(try await CLIProcess.run(["undo"] + common).status == 0)
+            #expect(try inventory.services.map { try AtomicFile.read($0.file) } == original)
+        }
+    }
+
+    /// Writes `path` until the filesystem has about `room` bytes left.
+    static func fill(_ path: String, leaving room: Int, in directory: String) {
+        var info = statvfs()
+        guard statvfs(directory, &info) == 0 else { return }
+        let free = Int(info.f_bavail) * Int(info.f_frsize)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        defer { close(fd) }
+        let chunk = [UInt8](repeating: 0x41, count: 1024)
+        var left = max(0, free - room)
+        while left > 0 {
+            let count = min(left, chunk.count)
+            guard chunk.withUnsafeBytes({ write(fd, $0.baseAddress, count) }) == count else { break }
+            left -= count
+        }
+    }
+
+    @Test("a torn last line is cut and said; a damaged line in the middle is skipped and said; undo still works")
+    func damagedJournal() async throws {
+        try await ServicesLabCLITests.withLab { site in
+            let common = ["--inventory", site.inventoryPath]
+            let inventory = try site.inventory()
+            let journal = Journal(inventory: inventory)
+            let original = try inventory.services.map { try AtomicFile.read($0.file) }
+            #expect(try await CLIProcess.run(["services", "apply", "--require-ssl"] + common).status == 0)
+            var bytes = try AtomicFile.read(journal.path)
+            // A damaged line in the middle (bit rot) and a torn tail (a crash mid-append).
+            let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+            var middle = Array(lines[2])
+            middle[middle.count / 2] ^= 0x20
+            bytes = Array((lines[0..<2] + [middle[...]] + lines[3...]).joined(separator: [0x0A]))
+            bytes += Array("{\"event\":\"begin\",\"run\":\"x".utf8)
+            try AtomicFile.write(bytes, to: journal.path)
+            let undo = try await CLIProcess.run(["undo"] + common)
+            #expect(undo.status == 0, "\(undo.standardError)")
+            #expect(undo.standardError.contains("cut a torn last record"))
+            #expect(undo.standardError.contains("skipped damaged line(s) 3"))
+            #expect(try inventory.services.map { try AtomicFile.read($0.file) } == original)
+            let after = try journal.read()
+            #expect(after.tornTailOffset == nil)
+        }
+    }
+
+    @Test("a journal written by a newer pgwarden is refused, never cut")
+    func newerJournalIsRefused() async throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? Directories.remove(directory) }
+        let journal = Journal(stateDirectory: directory, site: "lab")
+        try journal.append(JournalRecord(time: "t", run: "r1", event: .runStarted))
+        var record = JournalRecord(time: "t", run: "r1", event: .runFinished)
+        record.format = JournalRecord.currentFormat + 1
+        let newer = try Journal.encode(record)
+        let before = try AtomicFile.read(journal.path) + newer
+        try AtomicFile.write(before, to: journal.path)
+        #expect(throws: HostError.self) { try journal.read() }
+        #expect(throws: HostError.self) { try journal.repairTail() }
+        #expect(try AtomicFile.read(journal.path) == before)
+        // Another site's journal is refused too.
+        #expect(throws: HostError.self) { try Journal(stateDirectory: directory, site: "other").read() }
+    }
+}
