@@ -161,12 +161,13 @@ enum PlanRunner {
     /// and why (a consumer hostssl-only waits for, a role whose password is not known).
     static func run(_ plan: WardenCore.Plan, inventory: Inventory, command: String, performer: any StepPerformer, format: OutputFormat, show: Shown? = nil,
                     nothingToDo: String = "Nothing to do: every file already matches.") async throws {
+        let executor = PlanExecutor(journal: Journal(inventory: inventory), performer: performer, command: command) { Console.progress($0) }
+        try executor.checkJournal()
         for note in plan.notes { Console.progress("note: \(note)") }
         if plan.isEmpty {
             if format == .json { try Console.json(Report(outcome: "nothing-to-do", applied: 0, notes: plan.notes)) } else { Console.out(nothingToDo) }
             return
         }
-        let executor = PlanExecutor(journal: Journal(inventory: inventory), performer: performer, command: command) { Console.progress($0) }
         let outcome = try await executor.run(plan)
         var (report, exit) = report(outcome)
         if format == .json {

@@ -20,6 +20,9 @@ public struct JournalRecord: Sendable, Hashable, Codable {
         case failed
         case undone
         case undoFailed = "undo-failed"
+        /// `pgwarden undo` began on this run: until `run-undone`, its undo is unfinished and
+        /// no other change may start on top of it.
+        case undoStarted = "undo-started"
         case runFinished = "run-finished"
         case runRolledBack = "run-rolled-back"
         case runUndone = "run-undone"
@@ -143,8 +146,9 @@ private struct RunIndex {
         (byRun[run] ?? []).contains { $0.event == .runFinished }
     }
 
+    /// An undo began on the run (it may have stopped before undoing any step).
     func hasUndone(_ run: String) -> Bool {
-        (byRun[run] ?? []).contains { $0.event == .undone }
+        (byRun[run] ?? []).contains { $0.event == .undone || $0.event == .undoStarted }
     }
 
     func command(of run: String) -> String? {

@@ -74,8 +74,15 @@ public struct PlanExecutor: Sendable {
         self.progress = progress
     }
 
+    /// Repairs the journal and refuses to start on top of an interrupted run of another
+    /// command or a half-done undo. ``run(_:)`` does this itself; a caller that may not run
+    /// at all (an empty plan) calls it first so the refusal does not depend on the plan.
+    public func checkJournal() throws(HostError) {
+        _ = try prepareJournal(quiet: true)
+    }
+
     public func run(_ plan: Plan) async throws(HostError) -> Outcome {
-        let resumes = try prepareJournal()
+        let resumes = try prepareJournal(quiet: false)
         let run = Self.newRunID()
         try journal.append(JournalRecord(time: Journal.now(), run: run, event: .runStarted, message: "site \(plan.site), \(plan.steps.count) steps",
                                          command: command, resumes: resumes))
@@ -127,6 +134,9 @@ public struct PlanExecutor: Sendable {
                             hint: "use `pgwarden rejoin` and `pgwarden switchover` to move the primary back")
         }
         if work.runs.count > 1 { progress("undo: run \(work.run) resumed \(work.runs.dropFirst().joined(separator: ", ")); undoing them as one") }
+        for run in work.runs {
+            try journal.append(JournalRecord(time: Journal.now(), run: run, event: .undoStarted))
+        }
         let left = await undo(work.steps.map { ($0.run, $0.step, $0.undo) })
         if let (failed, error) = left {
             throw HostError(.verification, "could not undo \(failed.id): \(error)",
@@ -141,7 +151,7 @@ public struct PlanExecutor: Sendable {
     // MARK: Internals
 
     /// Repairs the journal and returns the interrupted run this one resumes, if any.
-    private func prepareJournal() throws(HostError) -> String? {
+    private func prepareJournal(quiet: Bool) throws(HostError) -> String? {
         try repairJournal()
         let records = try journal.records()
         guard let interrupted = UndoWork.interrupted(in: records) else { return nil }
@@ -150,7 +160,7 @@ public struct PlanExecutor: Sendable {
             throw HostError(.busy, "\(what); pgwarden will not start another change on top of it",
                             hint: "run `pgwarden undo` to put it back\(interrupted.undoStopped ? " (it resumes where it stopped)" : ", or the same command again to finish it")")
         }
-        progress("resuming interrupted run \(interrupted.run): undo will treat both runs as one")
+        if !quiet { progress("resuming interrupted run \(interrupted.run): undo will treat both runs as one") }
         return interrupted.run
     }
 

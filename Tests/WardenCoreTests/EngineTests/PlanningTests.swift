@@ -142,6 +142,9 @@ struct UndoWorkTests {
         let undoStopped = finished + [Self.intent("r1", "b"), Self.record("r1", .undone, "a")]
         #expect(try #require(UndoWork.interrupted(in: undoStopped)).undoStopped)
 
+        let undoBegan = finished + [JournalRecord(time: "t", run: "r1", event: .undoStarted)]
+        #expect(try #require(UndoWork.interrupted(in: undoBegan)).undoStopped, "an undo killed before its first step still counts")
+
         let rolledBack = crashed + [Self.record("r1", .undone, "a"), Self.record("r1", .runRolledBack)]
         #expect(UndoWork.interrupted(in: rolledBack) == nil)
     }
