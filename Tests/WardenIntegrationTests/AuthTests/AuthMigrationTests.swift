@@ -67,7 +67,7 @@ struct AuthMigrationTests {
             for text in [admin.serverLog, plan.standardOutput, plan.standardError, apply.standardOutput, apply.standardError, journal] {
                 for secret in secrets { #expect(!text.contains(secret.revealed)) }
             }
-            #expect(admin.serverLog.contains("statement: "), "log_statement=all is in force")
+            #expect(admin.serverLog.contains("LOG:  execute <unnamed>: "), "log_statement=all is in force")
             #expect(!admin.serverLog.contains("PASSWORD '"), "…yet no verifier reached the log (VerifierLoggingTests)")
             for verifier in (Array(verifiersBefore.values) + Array(after.values)).compactMap({ $0 }) {
                 #expect(!journal.contains(verifier), "no verifier in the journal: undo records hold kinds and sources")

@@ -73,7 +73,10 @@ struct VerifierLoggingTests {
             await ghost.close()
 
             let log = admin.serverLog
-            #expect(log.contains("statement: "), "log_statement = all was in force")
+            // PostgresNIO uses the extended protocol: log_statement logs `execute <unnamed>: …`,
+            // log_min_duration_statement `duration: … parse|bind|execute <unnamed>: …`.
+            #expect(log.contains("LOG:  execute <unnamed>: "), "log_statement = all was in force")
+            #expect(log.contains("LOG:  duration: "), "log_min_duration_statement = 0 was in force")
             #expect(log.contains("lock timeout"), "the blocked ALTER ROLE failed on the server")
             #expect(log.contains("role \"ghost\" does not exist"), "the ALTER of a missing role failed on the server")
             let statements = try await admin.rows("SELECT query FROM pg_stat_statements").compactMap { $0.first ?? nil }

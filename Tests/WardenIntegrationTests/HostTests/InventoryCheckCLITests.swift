@@ -45,7 +45,7 @@ struct InventoryCheckCLITests {
             #expect(result.status == 2, "\(value): \(result.standardOutput)\n\(result.standardError)")
             let resolved = PathResolution.resolve(value, against: PathResolution.directory(of: path))
             #expect(result.standardError.contains(
-                "error: \(path):11:15: database node 'db2' (access: local): data_dir \(resolved) \(what) on this machine"),
+                "error: \(PathResolution.resolve(path, against: "/")):11:15: database node 'db2' (access: local): data_dir \(resolved) \(what) on this machine"),
                 "\(result.standardError)")
             #expect(result.standardError.contains("\nhint: give the directory that holds the node's PG_VERSION"))
             #expect(!result.standardOutput.contains("OK"))
