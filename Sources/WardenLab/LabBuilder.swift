@@ -118,7 +118,9 @@ extension LabSite {
     private static func createRolesAndDatabases(port: Int, passwords: LabPasswords) async throws {
         let target = ConnectionTarget(host: "127.0.0.1", port: port, user: superuser, password: passwords.superuser, sslMode: .disable)
         try await PostgresSession.with(target) { session in
-            // Only verifiers travel to the server, never the passwords themselves.
+            // Only verifiers travel to the server, never the passwords themselves, and not
+            // into its log either (a lab may run with log_statement = all).
+            try await session.hideStatementsFromLogs()
             let superuserVerifier = MD5Verifier(password: passwords.superuser, role: superuser).text
             let repositoryVerifier = MD5Verifier(password: passwords.repository, role: repositoryRole).text
             try await session.execute("ALTER ROLE \(try SQLQuote.identifier(superuser)) PASSWORD \(try SQLQuote.literal(superuserVerifier))")

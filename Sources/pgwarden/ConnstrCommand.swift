@@ -133,7 +133,8 @@ struct ConnstrCommand: AsyncParsableCommand {
             KEY is a field: host, port, database, user, ssl_mode, ssl_enabled, tls_protocol,
             tls_options, root_certificate, client_certificate, client_key (driver spellings
             such as 'Ssl Mode' or dbname are accepted). Values are written in the driver's
-            own spelling. Give the word `password` (no '=') to set the password from a
+            own spelling; tls_options (services.conf --ssl=) takes a minimum version (1.2) or
+            the number that means it (369098752), and keeps the file's other bits. Give the word `password` (no '=') to set the password from a
             no-echo prompt or stdin; add --seal to store it sealed.
               pgwarden connstr set Repository.exe.config QSR ssl_mode=require tls_protocol=1.2
               pgwarden connstr set appsettings.json Postgres password --seal < new.pw

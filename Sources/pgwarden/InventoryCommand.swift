@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import WardenCore
+import WardenHost
 
 // MARK: - pgwarden inventory
 
@@ -27,6 +29,7 @@ struct InventoryCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let inventory = try inventoryOptions.load()
+                try LocalDataDirectories.check(inventory, text: try AtomicFile.readText(inventoryOptions.path), path: inventoryOptions.path, kind: Self.kind)
                 let summary = Summary(
                     site: inventory.site, inventory: inventoryOptions.path,
                     databaseNodes: inventory.databaseNodes.map { "\($0.name) (\($0.role.rawValue)) \($0.host):\($0.port)" },
@@ -43,6 +46,13 @@ struct InventoryCommand: AsyncParsableCommand {
                 }
                 Console.out("  secrets:        \(summary.secrets.joined(separator: "; "))")
             }
+        }
+
+        /// What is at `path` on this machine (symbolic links followed).
+        static func kind(_ path: String) -> PathKind {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .missing }
+            return isDirectory.boolValue ? .directory : .otherFile
         }
     }
 }

@@ -17,7 +17,7 @@ struct YAMLMapping {
         do {
             composed = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw YAMLMapping.describe(error)
+            throw YAMLMapping.describe(error, text: text)
         } catch {
             throw CoreError(.parse, "not valid YAML", hint: "check indentation and quoting")
         }
@@ -30,8 +30,11 @@ struct YAMLMapping {
         return YAMLMapping(node: mapping, file: file)
     }
 
-    private static func describe(_ error: YamlError) -> CoreError {
+    private static func describe(_ error: YamlError, text: String) -> CoreError {
         switch error {
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams stops here (its message would quote the whole file, secrets included).
+            return YAMLDuplicateKey.error(duplicates, first: TextPosition(line: context.mark.line, column: context.mark.column), in: text)
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
             return CoreError(.parse, "YAML syntax: \(problem)", hint: "check indentation, colons and quoting near here", position: TextPosition(line: mark.line, column: mark.column))
         case .composer(_, let problem, let mark, _):
@@ -46,7 +49,7 @@ struct YAMLMapping {
     private var pairs: [(key: Node, value: Node)] { node.map { ($0.key, $0.value) } }
 
     func allowOnly(_ allowed: Set<String>) throws(CoreError) {
-        var seen = Set<String>()
+        var seen: [String: TextPosition?] = [:]
         for (key, _) in pairs {
             let name = key.string ?? ""
             guard allowed.contains(name) else {
@@ -54,9 +57,11 @@ struct YAMLMapping {
                 let hint = close.map { "did you mean '\($0)'?" } ?? "allowed here: \(allowed.sorted().joined(separator: ", "))"
                 throw YAMLValue(node: key, file: file).error("unknown key '\(name)'", hint: hint)
             }
-            guard seen.insert(name).inserted else {
-                throw YAMLValue(node: key, file: file).error("key '\(name)' appears twice", hint: "keep one of them")
+            if let first = seen[name] {
+                let again = YAMLValue(node: key, file: file)
+                throw again.error(YAMLDuplicateKey.message(name, first: first, again: again.position), hint: YAMLDuplicateKey.hint)
             }
+            seen[name] = YAMLValue(node: key, file: file).position
         }
     }
 
@@ -180,7 +185,9 @@ struct YAMLValue {
         return scalar.string
     }
 
+    var position: TextPosition? { node.mark.map { TextPosition(line: $0.line, column: $0.column) } }
+
     func error(_ message: String, hint: String? = nil) -> CoreError {
-        CoreError(.invalid, message, hint: hint, file: file, position: node.mark.map { TextPosition(line: $0.line, column: $0.column) })
+        CoreError(.invalid, message, hint: hint, file: file, position: position)
     }
 }

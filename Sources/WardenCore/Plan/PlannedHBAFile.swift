@@ -38,3 +38,26 @@ extension HBAFile {
         return file
     }
 }
+
+// MARK: - A pg_hba.conf that must parse before anything is planned
+
+extension HBAFileSnapshot {
+    /// `bytes` (the pg_hba.conf at `path` of database node `node`) as a snapshot, or the
+    /// error that stops a plan before anything is collected or changed.
+    ///
+    /// PostgreSQL refuses a pg_hba.conf with one bad record as a whole: a reload keeps the
+    /// rules it had, a restart does not start at all. A plan that went on around such a file
+    /// would apply its other steps and report success while the next restart locks everyone
+    /// out, so every scope refuses, pointing at the bad token (`FILE:LINE:COL`).
+    public static func requireParsable(_ bytes: [UInt8], path: String, node: String) throws(CoreError) -> HBAFileSnapshot {
+        do {
+            return HBAFileSnapshot(path: path, file: try HBAFile(bytes: bytes))
+        } catch {
+            var refusal = error.inFile(path)
+            refusal.message = "\(node)'s pg_hba.conf does not parse: \(error.message); nothing was planned or changed"
+            let fix = "Correct this line and run the command again: PostgreSQL refuses the whole file too (a reload keeps the old rules, a restart does not start)."
+            refusal.hint = error.hint.map { "\($0) \(fix)" } ?? fix
+            throw refusal
+        }
+    }
+}

@@ -59,14 +59,37 @@ public enum ConnectionValue: Sendable, Hashable, Codable, CustomStringConvertibl
                 throw CoreError(.invalid, "'\(text)' is not on or off", hint: "use true or false")
             }
             return .switchedOn(on)
-        case .tlsProtocol, .tlsOptions:
+        case .tlsProtocol:
             guard let version = DriverSpelling.tlsVersion(text) else {
                 throw CoreError(.invalid, "'\(text)' is not a TLS version", hint: "use 1.2 or 1.3 (TLSv1.2, TLSv1.3)")
             }
             return .tlsMinimum(version)
+        case .tlsOptions:
+            return .tlsMinimum(try tlsOptionsMinimum(text))
         case .database, .user, .rootCertificate, .clientCertificate, .clientKey:
             return .text(text)
         }
+    }
+}
+
+extension ConnectionValue {
+    /// `tls_options=` takes what `--ssl=` holds as well as a version: a TLS version (`1.2`),
+    /// or the OpenSSL options number that means exactly "this version or newer"
+    /// (369098752 for TLS 1.2, the vendor's number). A number with other bits, or with a
+    /// hole in the versions, is refused: the edit keeps the file's other bits and sets only
+    /// the protocol bits, so it could not write such a number as given.
+    static func tlsOptionsMinimum(_ text: String) throws(CoreError) -> OpenSSLOptions.ProtocolVersion {
+        if let version = DriverSpelling.tlsVersion(text) { return version }
+        let example = OpenSSLOptions(minimum: .tls1_2).rawValue
+        guard let options = try? OpenSSLOptions(parsing: text) else {
+            throw CoreError(.invalid, "'\(text)' is neither a TLS version nor an OpenSSL options number",
+                            hint: "use 1.2 or 1.3 (TLSv1.2, TLSv1.3), or the --ssl number, e.g. \(example) for TLS 1.2 or newer")
+        }
+        guard let minimum = options.minimumVersion, options == OpenSSLOptions(minimum: minimum) else {
+            throw CoreError(.invalid, "OpenSSL options \(text) are not just a minimum TLS version",
+                            hint: "give the minimum version (1.2, 1.3) or its number (e.g. \(example)); other bits already in --ssl are kept")
+        }
+        return minimum
     }
 }
 

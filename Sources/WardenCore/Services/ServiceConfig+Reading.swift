@@ -111,9 +111,10 @@ extension ServiceConfig {
         do {
             return try ADOConnectionString(parsing: entry.connectionString)
         } catch var error as CoreError {
-            let inner = error.position.map { " (at column \($0.column) of the connection string)" } ?? ""
-            error.message = "connection string '\(name)': \(error.message)\(inner)"
-            error.position = entry.position
+            // The error's own place in the file, where the user's editor shows it.
+            let inFile = error.position.flatMap { config.filePosition(of: $0, inConnectionStringOf: entry) }
+            error.message = "connection string '\(name)': \(error.message)"
+            error.position = inFile ?? entry.position
             throw error
         }
     }

@@ -89,8 +89,15 @@ extension ServiceConfig {
                 throw Self.mismatch(field, value)
             }
             var options = OpenSSLOptions(rawValue: 0)
-            if let current = ini.parameter(flag, in: section)?.value {
-                options = try OpenSSLOptions(parsing: current)
+            if let parameter = ini.parameter(flag, in: section), let current = parameter.value {
+                do {
+                    options = try OpenSSLOptions(parsing: current)
+                } catch var error as CoreError {
+                    // The value's own place in the file, not the start of the value.
+                    error.position = parameter.valuePosition ?? TextPosition(line: parameter.line, column: 1)
+                    error.message = "\(parameter.name)=\(current): \(error.message)"
+                    throw error
+                }
             }
             try ini.setParameter(flag, to: options.settingMinimum(version).description, in: section)
             document = .ini(ini)

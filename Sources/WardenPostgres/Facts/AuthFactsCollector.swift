@@ -96,9 +96,10 @@ public struct AuthFactsCollector: Sendable {
         var hba: HBAFileSnapshot?
         if let hbaPath, node.access == .local {
             do {
-                hba = HBAFileSnapshot(path: hbaPath, file: try HBAFile(bytes: try AtomicFile.read(hbaPath)))
+                // A file that does not parse is refused, never planned around.
+                hba = try HBAFileSnapshot.requireParsable(try AtomicFile.read(hbaPath), path: hbaPath, node: node.name)
             } catch let error as CoreError {
-                notes.append("\(node.name): \(error.inFile(hbaPath)); pg_hba.conf is not planned")
+                throw error
             } catch {
                 notes.append("\(node.name): cannot read \(hbaPath) (\(error)); pg_hba.conf is not planned")
             }

@@ -68,8 +68,7 @@ public enum TLSPlanFactsCollector {
         var input = TLSNodeInput(node: node, settings: seen.settings, administratorAddress: seen.administrator)
         input.material = try pendingMaterial ?? ServedCertificateReader.read(dataDirectory: input.dataDirectory)
         if node.role == .primary, let path = seen.settings["hba_file"]?.setting {
-            let file: HBAFile
-            do { file = try HBAFile(bytes: try AtomicFile.read(path)) } catch let error as CoreError { throw error.inFile(path) }
+            let file = try HBAFileSnapshot.requireParsable(try AtomicFile.read(path), path: path, node: node.name).file
             input.hba = HBAFileSnapshot(path: path, file: try file.after(earlierSteps, node: node.name, path: path))
         }
         return input

@@ -237,6 +237,8 @@ public struct ReplicaProvisioner: Sendable {
         let verifier = try SCRAMVerifier.make(password: password).text
         let exists = try await session.value("SELECT 1::text FROM pg_roles WHERE rolname = $1", [role]) != nil
         let quotedRole = try SQLQuote.identifier(role)
+        // Nor its verifier: this session logs nothing from here on.
+        try await session.hideStatementsFromLogs()
         if exists {
             try await session.execute("ALTER ROLE \(quotedRole) WITH REPLICATION LOGIN PASSWORD \(try SQLQuote.literal(verifier))")
         } else {

@@ -123,6 +123,69 @@ public struct PostgresSession: Sendable {
         _ = try await rows(sql)
     }
 
+    // MARK: Sessions that send password verifiers
+
+    /// Every setting through which the server can write a statement's text somewhere it
+    /// stays (server log, pg_stat_statements, pgaudit, pg_stat_activity), with the value that
+    /// keeps it silent. A verifier (md5 or SCRAM) is password-equivalent for md5 and lets an
+    /// attacker test guesses offline for SCRAM, so `ALTER ROLE … PASSWORD '…'` must not
+    /// reach any of them — not when it succeeds, and not when it fails
+    /// (`log_min_error_statement` prints the failed statement in full).
+    static let statementLoggingOff: [(name: String, value: String)] = [
+        ("log_statement", "none"),
+        ("log_min_duration_statement", "-1"),
+        ("log_min_duration_sample", "-1"),          // PostgreSQL 13+
+        ("log_statement_sample_rate", "0"),         // PostgreSQL 13+
+        ("log_transaction_sample_rate", "0"),       // PostgreSQL 12+
+        ("log_min_error_statement", "panic"),
+        ("debug_print_parse", "off"),               // parse trees hold the literal
+        ("debug_print_rewritten", "off"),
+        ("debug_print_plan", "off"),
+        ("track_activities", "off"),                // pg_stat_activity.query while it runs
+        ("pg_stat_statements.track_utility", "off"),
+        ("pgaudit.log", "none"),
+    ]
+
+    /// Turns off, for this session only, everything that could write the text of the
+    /// statements it sends next (``statementLoggingOff``). Call it before the first statement
+    /// that carries a verifier; the session stays silent until it closes.
+    ///
+    /// One statement sets them all, each only where this server has it (older versions lack
+    /// some; pgaudit and pg_stat_statements exist only when loaded) — `current_setting(name,
+    /// true)` is NULL for a setting the server does not know, and `set_config` would
+    /// otherwise create a meaningless placeholder. The values are read back: a session that
+    /// could not silence itself (a role without the right to set these) never sends a verifier.
+    public func hideStatementsFromLogs() async throws(PostgresError) {
+        let values = Self.statementLoggingOff.map { name, value in "('\(name)', '\(value)')" }.joined(separator: ", ")
+        let hint = "pgwarden sends password verifiers only in sessions that keep them out of the server's logs; connect as a superuser"
+        let rows: [[String?]]
+        do {
+            rows = try await self.rows("""
+                SELECT s.name, set_config(s.name, s.value, false)
+                FROM (VALUES \(values)) AS s(name, value)
+                WHERE current_setting(s.name, true) IS NOT NULL
+                """)
+        } catch {
+            throw PostgresError(error.kind, "\(target.host):\(target.port): statement logging could not be turned off for this session: \(error.message)",
+                                hint: hint, sqlState: error.sqlState)
+        }
+        let wanted = Dictionary(Self.statementLoggingOff.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let loud = rows.compactMap { row -> String? in
+            guard row.count == 2, let name = row[0] else { return nil }
+            return Self.sameSetting(row[1], wanted[name]) ? nil : name
+        }
+        guard loud.isEmpty, rows.contains(where: { $0.first == "log_statement" }) else {
+            throw PostgresError(.server, "\(target.host):\(target.port): statement logging could not be turned off for this session (\(loud.joined(separator: ", ")))",
+                                hint: hint)
+        }
+    }
+
+    /// `set_config` answers with the server's spelling (`-1`, `0`, `off`, `none`, `panic`).
+    private static func sameSetting(_ shown: String?, _ wanted: String?) -> Bool {
+        guard let shown, let wanted else { return false }
+        return shown.lowercased() == wanted.lowercased()
+    }
+
     // MARK: TLS per sslmode
 
     private static func tlsConfiguration(for target: ConnectionTarget) throws(PostgresError) -> PostgresConnection.Configuration.TLS {

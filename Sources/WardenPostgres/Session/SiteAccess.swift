@@ -84,6 +84,20 @@ public struct SiteAccess: Sendable {
         throw refused
     }
 
+    /// A superuser session to `node` for sending password verifiers: statement logging is
+    /// off for it before it is handed out (``PostgresSession/hideStatementsFromLogs()``), so
+    /// no `ALTER ROLE … PASSWORD '…'` it runs reaches a log, whether it succeeds or fails.
+    public func verifierSession(on node: DatabaseNode) async throws -> PostgresSession {
+        let session = try await session(on: node)
+        do {
+            try await session.hideStatementsFromLogs()
+        } catch {
+            await session.close()
+            throw error
+        }
+        return session
+    }
+
     /// Runs `body` in a superuser session to `node`, always closed afterwards.
     public func withSuperuser<T: Sendable>(on node: DatabaseNode, _ body: (PostgresSession) async throws -> T) async throws -> T {
         try await session(on: node).closing(after: body)

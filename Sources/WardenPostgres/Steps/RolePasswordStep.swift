@@ -184,7 +184,7 @@ struct RolePasswordStep: Sendable {
         let groups = Self.chunks(statements, count: Self.sessions)
         var opened: [PostgresSession] = []
         do {
-            for _ in groups { opened.append(try await access.session(on: node)) }
+            for _ in groups { opened.append(try await access.verifierSession(on: node)) }
             try await Self.run(groups, in: opened, node: node)
         } catch {
             for session in opened { await session.close() }

@@ -13,6 +13,8 @@ public enum SitePlanner {
         var steps: [PlannedStep] = []
         var notes: [String] = []
         let scopes = scopes ?? Set(PlanScope.allCases)
+        // A pg_hba.conf the server would refuse stops every scope before anything else.
+        _ = try await SiteHBAFiles.requireParsable(access)
         if scopes.contains(.settings), let primary = access.inventory.primary, !access.inventory.policy.serverSettings.isEmpty {
             let current = try await access.withSuperuser(on: primary) { session in
                 try await SettingsCollector.collect(session)

@@ -129,6 +129,14 @@ struct InventoryParserTests {
                message: "'service_nodes' must be a list"),
         Broken(name: "YAML syntax error", edit: ("site: plant-a", "site: [plant-a"), line: 2, column: 10,
                message: "YAML syntax"),
+        Broken(name: "repeated key", edit: ("    role: standby", "    role: standby\n    port: 4434"), line: 20, column: 5,
+               message: "key 'port' appears twice in the same mapping: first at 17:5, again at 20:5", hint: YAMLDuplicateKey.hint),
+        Broken(name: "repeated first key of a list item", edit: ("    role: primary", "    role: primary\n    name: db9"), line: 15, column: 5,
+               message: "key 'name' appears twice in the same mapping: first at 9:5, again at 15:5"),
+        Broken(name: "repeated top-level key", edit: ("superuser: postgres", "superuser: postgres\n\n# again\nsite: plant-b"), line: 6, column: 1,
+               message: "key 'site' appears twice in the same mapping: first at 1:1, again at 6:1"),
+        Broken(name: "repeated key, quoted", edit: ("  qliksenserepository: env:QSR_PASSWORD", "  qliksenserepository: env:QSR_PASSWORD\n  \"postgres\" : env:OTHER"), line: 8, column: 3,
+               message: "key 'postgres' appears twice in the same mapping: first at 6:3, again at 8:3"),
     ]
 
     @Test(arguments: broken)
@@ -149,6 +157,21 @@ struct InventoryParserTests {
         #expect(error.hint != nil)
         if let hint = case_.hint { #expect(error.hint == hint) }
         #expect(error.description.hasPrefix("warden.yaml:\(case_.line):\(case_.column): "))
+    }
+
+    /// A flow mapping is not followed: the error points at the first occurrence and says so;
+    /// several repeated keys are all named; no value of the file reaches the error.
+    @Test func repeatedKeysInAFlowMappingAndSeveralAtOnce() throws {
+        let flow = try #require(throws: CoreError.self) {
+            try InventoryParser.parse("site: a\nsecrets: {postgres: env:A_SECRET_VALUE, postgres: env:B}\n", path: "w.yaml")
+        }
+        #expect(flow.description == "w.yaml:2:11: key 'postgres' appears more than once in the mapping whose first 'postgres' is at 2:11")
+        #expect(!flow.description.contains("A_SECRET_VALUE") && !(flow.hint ?? "").contains("A_SECRET_VALUE"))
+        let several = try #require(throws: CoreError.self) {
+            try InventoryParser.parse("site: a\nsuperuser: x\nsite: b\nsuperuser: y\n", path: "w.yaml")
+        }
+        #expect(several.description == "w.yaml:3:1: key 'site' appears twice in the same mapping: first at 1:1, again at 3:1")
+        #expect(several.hint?.hasSuffix("also repeated in this mapping: 'superuser'") == true, "\(several.hint ?? "")")
     }
 
     @Test func emptyFileIsRefusedWithAHint() throws {

@@ -42,8 +42,12 @@ extension LabAdmin {
 
     /// A role with an md5 verifier of `password` (computed here), which no inventory secret
     /// and no service config knows.
+    /// Its statement stays out of the server log, as pgwarden's own do.
     func createMD5Role(_ role: String, password: Secret) async throws {
-        try await sql(["CREATE ROLE \(try SQLQuote.identifier(role)) LOGIN PASSWORD \(try SQLQuote.literal(MD5Verifier(password: password, role: role).text))"])
+        try await PostgresSession.with(try target()) { session in
+            try await session.hideStatementsFromLogs()
+            try await session.execute("CREATE ROLE \(try SQLQuote.identifier(role)) LOGIN PASSWORD \(try SQLQuote.literal(MD5Verifier(password: password, role: role).text))")
+        }
     }
 
     func stopServer() async throws {

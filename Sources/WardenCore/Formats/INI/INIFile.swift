@@ -96,6 +96,9 @@ extension INIFile {
         public let name: String
         public let value: String?
         public let line: Int
+        /// Where the value starts in the file (nil for a bare `--flag`), so a value that
+        /// does not read points at itself rather than at the start of the file.
+        public var valuePosition: TextPosition? = nil
     }
 }
 
@@ -120,7 +123,8 @@ extension INIFile {
         var result: Parameter?
         for line in lines(in: section) {
             if case .parameter(let found, let value) = line.kind, PlainTextBytes.sameBytes(found, wanted) {
-                result = Parameter(name: found, value: value, line: line.number)
+                result = Parameter(name: found, value: value, line: line.number,
+                                   valuePosition: line.valueRange.map { PlainTextBytes.Locator(bytes).position(of: $0.lowerBound) })
             }
         }
         return result

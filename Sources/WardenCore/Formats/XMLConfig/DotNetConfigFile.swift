@@ -191,3 +191,26 @@ public struct DotNetConfigFile: Sendable, Hashable {
             element: section, itemElements: itemElements)
     }
 }
+
+// MARK: - Positions inside a connection string
+
+extension DotNetConfigFile {
+    /// Where `position` — a line and column of `entry`'s connection string as .NET reads it —
+    /// is in this file, so an error inside the string points where the user's editor shows
+    /// it (references such as `&quot;` take more columns in the file than in the string).
+    /// Nil when the entry is not this file's.
+    public func filePosition(of position: TextPosition, inConnectionStringOf entry: Entry) -> TextPosition? {
+        guard elements.indices.contains(entry.element),
+              let attribute = elements[entry.element].attribute("connectionString") else { return nil }
+        var line = 1
+        var column = 1
+        var index = 0
+        for scalar in entry.connectionString.unicodeScalars {
+            if line > position.line || (line == position.line && column >= position.column) { break }
+            if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+            index += 1
+        }
+        let offset = XMLAttributeText.rawOffset(ofScalar: index, in: bytes, attribute.valueRange)
+        return UTF8PositionTable(bytes).position(of: offset)
+    }
+}

@@ -45,6 +45,30 @@ enum XMLAttributeText {
         return String(decoding: decoded, as: UTF8.self)
     }
 
+    /// The offset in `bytes` where the decoded value's scalar number `index` (0-based) is
+    /// written: a reference (`&quot;`) or a CR LF is one scalar of the value but several
+    /// bytes of the file. An index past the end gives the end of the range.
+    static func rawOffset(ofScalar index: Int, in bytes: [UInt8], _ range: Range<Int>) -> Int {
+        var offset = range.lowerBound
+        var scalar = 0
+        while offset < range.upperBound {
+            if scalar == index { return offset }
+            switch bytes[offset] {
+            case UInt8(ascii: "&"):
+                var end = offset + 1
+                while end < range.upperBound, bytes[end] != UInt8(ascii: ";") { end += 1 }
+                offset = min(end + 1, range.upperBound)
+            case UInt8(ascii: "\r") where offset + 1 < range.upperBound && bytes[offset + 1] == UInt8(ascii: "\n"):
+                offset += 2
+            default:
+                offset += 1
+                while offset < range.upperBound, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
+            }
+            scalar += 1
+        }
+        return range.upperBound
+    }
+
     /// `value` escaped for an attribute quoted with `quote` (`"` or `'`).
     static func encode(_ value: String, quote: UInt8) -> [UInt8] {
         var text: [UInt8] = []
