@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+import WardenCore
+import WardenHost
+import WardenLab
+import WardenPostgres
+
+// MARK: - kill -9 inside the md5 → SCRAM migration
+
+/// Reproduction 1 of "Safe under faults": a crash in the auth migration followed by `undo`
+/// once left pg_hba.conf on scram-sha-256 with md5 verifiers back — nobody could log in.
+/// Here pgwarden is killed at every fault point of `apply --only auth`; after each crash,
+/// `undo` must bring back pg_hba.conf, every verifier, password_encryption and every file
+/// byte for byte, and the superuser and the services' role must log in. A re-run after the
+/// crash must converge, and a re-run **then** undo must restore the state before the crash.
+@Suite("Crash at every fault point of the auth migration", .serialized)
+struct AuthFaultSweepTests {
+    @Test func crashAnywhereThenUndoOrRerun() async throws {
+        try await withLab { site in
+            let admin = LabAdmin(site: site)
+            let common = ["--inventory", site.inventoryPath]
+            let apply = ["apply", "--only", "auth"] + common
+            let before = try await Self.state(admin, site)
+
+            let trace = site.directory + "/auth-trace"
+            let traced = try await CLIProcess.run(apply, trace: trace)
+            #expect(traced.status == 0, "\(traced.standardError)")
+            // Every point: the steps of this run are all different kinds.
+            let points = try CLIProcess.points(in: trace)
+            #expect(points.contains { $0.hasPrefix("hba.before-reload") } && points.contains { $0.hasPrefix("setting.before-reload") })
+            #expect(try await CLIProcess.run(["undo"] + common).status == 0)
+            #expect(try await Self.state(admin, site) == before)
+            print("auth sweep: \(points.count) crash points: \(points.joined(separator: " "))")
+
+            for (index, point) in points.enumerated() {
+                let crashed = try await CLIProcess.run(apply, fault: point)
+                #expect(crashed.status == 137, "\(point): the fault switch did not fire: \(crashed.standardError)")
+                // Every other point also tries the re-run first (crash → re-run → undo).
+                if index % 2 == 1 {
+                    let rerun = try await CLIProcess.run(apply)
+                    #expect(rerun.status == 0, "\(point): re-run after the crash: \(rerun.standardOutput) \(rerun.standardError)")
+                    let replan = try await CLIProcess.run(["plan", "--only", "auth"] + common)
+                    #expect(replan.standardOutput.contains("No changes"), "\(point): the re-run did not converge: \(replan.standardOutput)")
+                }
+                let undo = try await CLIProcess.run(["undo"] + common)
+                #expect(undo.status == 0, "\(point): undo: \(undo.standardOutput) \(undo.standardError)")
+                let after = try await Self.state(admin, site)
+                #expect(after == before, "\(point): the site is not as it was before the crashed run")
+                #expect(await admin.login(LabSite.superuser, try admin.password(LabSite.superuser)) == nil, "\(point): the superuser is locked out")
+                #expect(await admin.login(LabSite.repositoryRole, try admin.password(LabSite.repositoryRole), database: "QSR") == nil,
+                        "\(point): the services' role is locked out")
+                if after != before { return }  // one broken state would fail every later point too
+            }
+        }
+    }
+
+    struct SiteState: Equatable {
+        var verifiers: [String: String?]
+        var hba: [UInt8]
+        var files: [String: [UInt8]]
+        var passwordEncryption: String?
+    }
+
+    static func state(_ admin: LabAdmin, _ site: LabSite) async throws -> SiteState {
+        SiteState(verifiers: try await admin.verifiers(), hba: try AtomicFile.read(admin.hbaPath),
+                  files: try serviceAndSecretFiles(site),
+                  passwordEncryption: try await admin.rows("SHOW password_encryption").first?.first ?? nil)
+    }
+}
