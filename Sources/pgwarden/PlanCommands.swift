@@ -53,7 +53,10 @@ struct UndoCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let inventory = try inventoryOptions.loadForChange("undo")
-            let executor = PlanExecutor(journal: Journal(inventory: inventory), performer: SiteStepPerformer(access: SiteAccess(inventory: inventory)), command: "undo") { Console.progress($0) }
+            let journal = Journal(inventory: inventory)
+            let standing = UndoWork.latest(in: (try? journal.records()) ?? [])?.steps.map(\.undo) ?? []
+            let access = SiteAccess(inventory: inventory).withRecoveryPasswords(from: standing)
+            let executor = PlanExecutor(journal: journal, performer: SiteStepPerformer(access: access), command: "undo") { Console.progress($0) }
             if let (run, count) = try await executor.undoLatest() {
                 Console.out("Undid \(count) step(s) of apply \(run).")
             } else {

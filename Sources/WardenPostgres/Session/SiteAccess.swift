@@ -20,6 +20,33 @@ public struct SiteAccess: Sendable {
         self.secrets = secrets
     }
 
+    /// This access, with the pre-run copies of every password file a standing step rewrote
+    /// as alternates for the role that file belongs to.
+    ///
+    /// Why: a crash between writing the inventory's copy of a new password and the
+    /// `ALTER ROLE` (or in the middle of their undo) leaves the copy and the server holding
+    /// different passwords. Recovery must still log in — pgwarden must never cut itself off
+    /// from its own undo — so it also tries each copy's backup, taken before the run.
+    public func withRecoveryPasswords(from records: [UndoRecord]) -> SiteAccess {
+        var access = self
+        for record in records {
+            guard case .passwordFile(let file, let backup?, _, _) = record else { continue }
+            for (role, reference) in inventory.secrets {
+                var old: Secret?
+                switch reference {
+                case .file(let path) where path == file:
+                    old = (try? AtomicFile.readText(backup)).map { Secret(SecretResolver.withoutFinalLineBreaks($0)) }
+                case .store(let name) where file == secrets.store?.path:
+                    old = secrets.store.flatMap { try? SecretStoreFile(path: backup, keyFile: $0.keyFile).open(name, role: role) }
+                default:
+                    continue
+                }
+                if let old { access.alternatePasswords[role, default: []].append(old) }
+            }
+        }
+        return access
+    }
+
     /// The password the inventory refers to for `role`.
     public func password(for role: String) throws(HostError) -> Secret {
         guard let reference = inventory.secrets[role] else {

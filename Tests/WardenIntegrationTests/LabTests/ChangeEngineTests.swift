@@ -39,7 +39,27 @@ struct ChangeEngineTests {
             #expect(!text.contains(try site.secretText(LabSite.superuser)))
             #expect(!text.contains(try site.secretText(LabSite.repositoryRole)))
             let events = try journal.records().map(\.event)
-            #expect(events == [.runStarted, .begin, .applied, .verified, .runFinished, .undone, .runUndone])
+            #expect(events == [.runStarted, .begin, .applied, .verified, .runFinished, .undoStarted, .undone, .runUndone])
+        }
+    }
+
+    @Test func adminSessionsCommitLocallyWithTimeouts() async throws {
+        try await withLab { site in
+            let access = try site.access()
+            let primary = try #require(access.inventory.primary)
+            // The site is tuned to lose commits and to wait for a standby that is not there.
+            let admin = LabAdmin(site: site)
+            try await admin.sql(["ALTER SYSTEM SET synchronous_commit = off", "ALTER SYSTEM SET synchronous_standby_names = 'nobody'"])
+            try await admin.reload()
+            let settings = try await access.withSuperuser(on: primary) { session in
+                try await session.rows("SELECT current_setting('synchronous_commit'), current_setting('lock_timeout'), current_setting('statement_timeout'), current_setting('application_name')").first
+            }
+            #expect(settings == ["local", "10s", "5min", "pgwarden"])
+            // A change still commits at once: it does not wait for the missing standby.
+            try await access.withSuperuser(on: primary) { try await $0.execute("CREATE ROLE sync_probe") }
+            let plan = try await SitePlanner.plan(access, only: [.settings])
+            let outcome = try await PlanExecutor(journal: Journal(inventory: access.inventory), performer: SiteStepPerformer(access: access)).run(plan)
+            guard case .completed = outcome else { Issue.record("\(outcome)"); return }
         }
     }
 

@@ -54,6 +54,70 @@ struct AuthFaultSweepTests {
         }
     }
 
+    /// The superuser's own password: pgwarden must never cut itself off from its recovery.
+    /// The inventory's copy is written first; whatever the crash point, `undo` (which logs in
+    /// with the copy or its pre-run backup) puts the old verifier and the copy back.
+    @Test func crashAnywhereInASuperuserPasswordChange() async throws {
+        try await withLab { site in
+            let admin = LabAdmin(site: site)
+            let common = ["--inventory", site.inventoryPath]
+            let set = ["password", "set", LabSite.superuser, "--password-stdin"] + common
+            let newPassword = "a-new-superuser-password-for-the-sweep\n"
+            let before = try await Self.state(admin, site)
+            let oldPassword = try admin.password(LabSite.superuser)
+
+            let trace = site.directory + "/set-trace"
+            let traced = try await CLIProcess.run(set, trace: trace, stdin: newPassword)
+            #expect(traced.status == 0, "\(traced.standardError)")
+            let points = try CLIProcess.points(in: trace)
+            #expect(try await CLIProcess.run(["undo"] + common).status == 0)
+            #expect(try await Self.state(admin, site) == before)
+
+            for point in points {
+                let crashed = try await CLIProcess.run(set, fault: point, stdin: newPassword)
+                #expect(crashed.status == 137, "\(point): the fault switch did not fire")
+                let undo = try await CLIProcess.run(["undo"] + common)
+                #expect(undo.status == 0, "\(point): undo: \(undo.standardOutput) \(undo.standardError)")
+                let after = try await Self.state(admin, site)
+                #expect(after == before, "\(point): the site is not as it was before the crashed run")
+                #expect(await admin.login(LabSite.superuser, oldPassword) == nil, "\(point): the superuser is locked out")
+                if after != before { return }
+            }
+        }
+    }
+
+    /// A rotation rewrites the role's verifier and every consumer's config; the old
+    /// password for undo is read back from what the consumers held before the run.
+    @Test func crashAnywhereInARotation() async throws {
+        try await withLab { site in
+            let admin = LabAdmin(site: site)
+            let common = ["--inventory", site.inventoryPath]
+            let rotate = ["password", "rotate", LabSite.repositoryRole, "--password-stdin"] + common
+            let newPassword = "a-rotated-repository-password-for-the-sweep\n"
+            #expect(try await CLIProcess.run(["key", "init"] + common).status == 0)
+            let before = try await Self.state(admin, site)
+
+            let trace = site.directory + "/rotate-trace"
+            let traced = try await CLIProcess.run(rotate, trace: trace, stdin: newPassword)
+            #expect(traced.status == 0, "\(traced.standardError)")
+            let points = CLIProcess.sweepPoints(try CLIProcess.points(in: trace))
+            #expect(try await CLIProcess.run(["undo"] + common).status == 0)
+            #expect(try await Self.state(admin, site) == before)
+
+            for point in points {
+                let crashed = try await CLIProcess.run(rotate, fault: point, stdin: newPassword)
+                #expect(crashed.status == 137, "\(point): the fault switch did not fire")
+                let undo = try await CLIProcess.run(["undo"] + common)
+                #expect(undo.status == 0, "\(point): undo: \(undo.standardOutput) \(undo.standardError)")
+                let after = try await Self.state(admin, site)
+                #expect(after == before, "\(point): the site is not as it was before the crashed run")
+                #expect(await admin.login(LabSite.repositoryRole, try admin.password(LabSite.repositoryRole), database: "QSR") == nil,
+                        "\(point): the services' role is locked out")
+                if after != before { return }
+            }
+        }
+    }
+
     struct SiteState: Equatable {
         var verifiers: [String: String?]
         var hba: [UInt8]
