@@ -62,8 +62,10 @@ enum Console {
     }
 
     /// Progress and diagnostics go to stderr so stdout stays parseable (`--format json`).
+    /// A closed pipe (`pgwarden apply 2>&1 | head`) is not an error worth dying for in the
+    /// middle of a step: the write is dropped (`FileHandle.write(_:)` would trap on EPIPE).
     static func progress(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
     }
 
     static func json<T: Encodable>(_ value: T) throws {

@@ -165,3 +165,52 @@ struct WriterSafetyTests {
         #expect(throws: HostError.self) { try Journal(stateDirectory: directory, site: "other").read() }
     }
 }
+
+// MARK: - Ctrl-C, a dropped terminal, a closed pipe
+
+@Suite("Signals stop a run at a step boundary and roll it back", .serialized)
+struct SignalSafetyTests {
+    static let servicesApply = FaultSweepTests.servicesApply
+
+    /// The run stops itself in the middle of a step (after that step's rename), the signal
+    /// arrives while it is stopped, and it is let go: the step in flight finishes, the run
+    /// rolls back everything at the next boundary and exits 3.
+    @Test("Ctrl-C (SIGINT) and a dropped terminal (SIGHUP) mid-step: rolled back, exit 3", arguments: [SIGINT, SIGHUP])
+    func signalMidStep(_ signalNumber: Int32) async throws {
+        try await ServicesLabCLITests.withLab { site in
+            let common = ["--inventory", site.inventoryPath]
+            let inventory = try site.inventory()
+            #expect(try await CLIProcess.run(["key", "init"] + common).status == 0)
+            let original = try inventory.services.map { try AtomicFile.read($0.file) }
+            let run = Task { try await CLIProcess.run(Self.servicesApply + common, fault: "file.renamed#3:stop") }
+            let pid = try await WriterSafetyTests.waitForStoppedHolder(stateDirectory: inventory.stateDirectory)
+            kill(pid, signalNumber)
+            kill(pid, SIGCONT)
+            let result = try await run.value
+            #expect(result.status == 3, "\(result.standardOutput) \(result.standardError)")
+            #expect(result.standardError.contains("stopped by a signal"))
+            #expect(try inventory.services.map { try AtomicFile.read($0.file) } == original)
+            #expect(try await CLIProcess.run(["undo"] + common).standardOutput.contains("Nothing to undo"))
+        }
+    }
+
+    /// `pgwarden services apply 2>&1 | head -n 1`: every write after the first line meets a
+    /// closed pipe. The run must not die in the middle of a step: it finishes (or rolls
+    /// back) as if the output were still read, and undo restores every file.
+    @Test("a closed output pipe (| head -n 1) never kills a run mid-step")
+    func closedPipe() async throws {
+        try await ServicesLabCLITests.withLab { site in
+            let common = ["--inventory", site.inventoryPath]
+            let inventory = try site.inventory()
+            #expect(try await CLIProcess.run(["key", "init"] + common).status == 0)
+            let original = try inventory.services.map { try AtomicFile.read($0.file) }
+            let command = ([CLIProcess.binary] + Self.servicesApply + common).map { "'\($0)'" }.joined(separator: " ")
+            let piped = try await ProcessRunner().run("/bin/sh", ["-c", "\(command) 2>&1 | head -n 1; exit ${PIPESTATUS:-0}"], environment: ["PATH": "/usr/bin:/bin"])
+            #expect(piped.status == 0, "\(piped.standardError)")
+            let journal = try Journal(inventory: inventory).records()
+            #expect(journal.last?.event == .runFinished, "the run went to its end: \(journal.last.map { "\($0.event)" } ?? "no journal")")
+            #expect(try await CLIProcess.run(["undo"] + common).status == 0)
+            #expect(try inventory.services.map { try AtomicFile.read($0.file) } == original)
+        }
+    }
+}
