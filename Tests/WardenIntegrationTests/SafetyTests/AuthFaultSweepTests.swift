@@ -32,24 +32,13 @@ struct AuthFaultSweepTests {
             #expect(try await Self.state(admin, site) == before)
             print("auth sweep: \(points.count) crash points: \(points.joined(separator: " "))")
 
-            for (index, point) in points.enumerated() {
-                let crashed = try await CLIProcess.run(apply, fault: point)
-                #expect(crashed.status == 137, "\(point): the fault switch did not fire: \(crashed.standardError)")
-                // Every other point also tries the re-run first (crash → re-run → undo).
-                if index % 2 == 1 {
-                    let rerun = try await CLIProcess.run(apply)
-                    #expect(rerun.status == 0, "\(point): re-run after the crash: \(rerun.standardOutput) \(rerun.standardError)")
-                    let replan = try await CLIProcess.run(["plan", "--only", "auth"] + common)
-                    #expect(replan.standardOutput.contains("No changes"), "\(point): the re-run did not converge: \(replan.standardOutput)")
-                }
-                let undo = try await CLIProcess.run(["undo"] + common)
-                #expect(undo.status == 0, "\(point): undo: \(undo.standardOutput) \(undo.standardError)")
-                let after = try await Self.state(admin, site)
-                #expect(after == before, "\(point): the site is not as it was before the crashed run")
-                #expect(await admin.login(LabSite.superuser, try admin.password(LabSite.superuser)) == nil, "\(point): the superuser is locked out")
-                #expect(await admin.login(LabSite.repositoryRole, try admin.password(LabSite.repositoryRole), database: "QSR") == nil,
+            let superuserPassword = try admin.password(LabSite.superuser)
+            let repositoryPassword = try admin.password(LabSite.repositoryRole)
+            try await CLIProcess.sweep(["apply", "--only", "auth"], inventory: common, points: points, rerunEvery: 2,
+                                       replan: ["plan", "--only", "auth"], before: before, state: { try await Self.state(admin, site) }) { point in
+                #expect(await admin.login(LabSite.superuser, superuserPassword) == nil, "\(point): the superuser is locked out")
+                #expect(await admin.login(LabSite.repositoryRole, repositoryPassword, database: "QSR") == nil,
                         "\(point): the services' role is locked out")
-                if after != before { return }  // one broken state would fail every later point too
             }
         }
     }
@@ -73,15 +62,9 @@ struct AuthFaultSweepTests {
             #expect(try await CLIProcess.run(["undo"] + common).status == 0)
             #expect(try await Self.state(admin, site) == before)
 
-            for point in points {
-                let crashed = try await CLIProcess.run(set, fault: point, stdin: newPassword)
-                #expect(crashed.status == 137, "\(point): the fault switch did not fire")
-                let undo = try await CLIProcess.run(["undo"] + common)
-                #expect(undo.status == 0, "\(point): undo: \(undo.standardOutput) \(undo.standardError)")
-                let after = try await Self.state(admin, site)
-                #expect(after == before, "\(point): the site is not as it was before the crashed run")
+            try await CLIProcess.sweep(["password", "set", LabSite.superuser, "--password-stdin"], inventory: common, points: points,
+                                       stdin: newPassword, before: before, state: { try await Self.state(admin, site) }) { point in
                 #expect(await admin.login(LabSite.superuser, oldPassword) == nil, "\(point): the superuser is locked out")
-                if after != before { return }
             }
         }
     }
@@ -104,16 +87,11 @@ struct AuthFaultSweepTests {
             #expect(try await CLIProcess.run(["undo"] + common).status == 0)
             #expect(try await Self.state(admin, site) == before)
 
-            for point in points {
-                let crashed = try await CLIProcess.run(rotate, fault: point, stdin: newPassword)
-                #expect(crashed.status == 137, "\(point): the fault switch did not fire")
-                let undo = try await CLIProcess.run(["undo"] + common)
-                #expect(undo.status == 0, "\(point): undo: \(undo.standardOutput) \(undo.standardError)")
-                let after = try await Self.state(admin, site)
-                #expect(after == before, "\(point): the site is not as it was before the crashed run")
-                #expect(await admin.login(LabSite.repositoryRole, try admin.password(LabSite.repositoryRole), database: "QSR") == nil,
+            let repositoryPassword = try admin.password(LabSite.repositoryRole)
+            try await CLIProcess.sweep(["password", "rotate", LabSite.repositoryRole, "--password-stdin"], inventory: common, points: points,
+                                       stdin: newPassword, before: before, state: { try await Self.state(admin, site) }) { point in
+                #expect(await admin.login(LabSite.repositoryRole, repositoryPassword, database: "QSR") == nil,
                         "\(point): the services' role is locked out")
-                if after != before { return }
             }
         }
     }

@@ -45,3 +45,36 @@ enum CLIProcess {
         return (String(point[..<hash]), count)
     }
 }
+
+// MARK: - One sweep
+
+extension CLIProcess {
+    /// Kills `command` at each of `points` and checks what follows: every `rerunEvery`-th
+    /// point first re-runs it (exit 0) and runs `replan` (which must say "No changes"), then
+    /// `undo` must exit 0, `state()` must be `before` again and `check` must hold. Stops at
+    /// the first point that leaves another state (every later point would fail with it).
+    static func sweep<State: Equatable>(
+        _ command: [String], inventory common: [String], points: [String], stdin: String? = nil,
+        rerunEvery: Int? = nil, replan: [String]? = nil, before: State,
+        state: () async throws -> State, check: (String) async throws -> Void = { _ in }
+    ) async throws {
+        for (index, point) in points.enumerated() {
+            let crashed = try await run(command + common, fault: point, stdin: stdin)
+            #expect(crashed.status == 137, "\(point): the fault switch did not fire: \(crashed.standardError)")
+            if let rerunEvery, index % rerunEvery == rerunEvery - 1 {
+                let rerun = try await run(command + common, stdin: stdin)
+                #expect(rerun.status == 0, "\(point): re-run after the crash: \(rerun.standardOutput) \(rerun.standardError)")
+                if let replan {
+                    let again = try await run(replan + common)
+                    #expect(again.standardOutput.contains("No changes"), "\(point): the re-run did not converge: \(again.standardOutput)")
+                }
+            }
+            let undo = try await run(["undo"] + common)
+            #expect(undo.status == 0, "\(point): undo: \(undo.standardOutput) \(undo.standardError)")
+            let after = try await state()
+            #expect(after == before, "\(point): not as it was before the crashed run")
+            try await check(point)
+            if after != before { return }
+        }
+    }
+}

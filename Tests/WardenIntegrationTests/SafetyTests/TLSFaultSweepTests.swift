@@ -31,21 +31,10 @@ struct TLSFaultSweepTests {
             #expect(try await CLIProcess.run(["undo"] + common).status == 0)
             #expect(try await Self.state(admin, site) == before)
 
-            for (index, point) in points.enumerated() {
-                let crashed = try await CLIProcess.run(apply, fault: point)
-                #expect(crashed.status == 137, "\(point): the fault switch did not fire: \(crashed.standardError)")
-                if index % 3 == 2 {
-                    let rerun = try await CLIProcess.run(apply)
-                    #expect(rerun.status == 0, "\(point): re-run: \(rerun.standardOutput) \(rerun.standardError)")
-                    let replan = try await CLIProcess.run(["plan", "--only", "tls"] + common)
-                    #expect(replan.standardOutput.contains("No changes"), "\(point): the re-run did not converge: \(replan.standardOutput)")
-                }
-                let undo = try await CLIProcess.run(["undo"] + common)
-                #expect(undo.status == 0, "\(point): undo: \(undo.standardOutput) \(undo.standardError)")
-                let after = try await Self.state(admin, site)
-                #expect(after == before, "\(point): the server is not as it was before the crashed run")
-                #expect(await admin.login(LabSite.superuser, try admin.password(LabSite.superuser)) == nil, "\(point): the superuser is locked out")
-                if after != before { return }
+            let superuserPassword = try admin.password(LabSite.superuser)
+            try await CLIProcess.sweep(["apply", "--only", "tls"], inventory: common, points: points, rerunEvery: 3,
+                                       replan: ["plan", "--only", "tls"], before: before, state: { try await Self.state(admin, site) }) { point in
+                #expect(await admin.login(LabSite.superuser, superuserPassword) == nil, "\(point): the superuser is locked out")
             }
         }
     }
