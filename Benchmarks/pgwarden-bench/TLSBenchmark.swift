@@ -129,7 +129,7 @@ enum TLSBenchmark {
             case .editHBAFile: "pg_hba.conf: write, reload, pg_hba_file_rules check"
             case .checkConsumerLogins: "consumer logins over TLS"
             case .proveTLS: "wire proof (scan, verify-full, plaintext refused, consumer logins)"
-            case .editServiceFile: "service files"
+            case .editServiceFile, .writeServiceFile: "service files"
             case .installTLSFiles: "certificate files: copy, reload, wire check"
             case .rehashPasswords, .setRolePassword, .writePasswordCopy, .removeStoredPasswords, .proveLogins: "passwords (not in the TLS scope)"
             }

@@ -164,6 +164,8 @@ struct ConnstrCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
+                // With an inventory, the write is a journaled step of the site (lock first).
+                let inventory = try inventoryOptions.loadForChangeIfPresent("connstr set")
                 let (opened, old) = try fileOptions.open()
                 var config = opened
                 let entryName = try config.entry(named: entry).name
@@ -197,17 +199,36 @@ struct ConnstrCommand: AsyncParsableCommand {
                     Console.out("No change: \(fileOptions.path) already says that.")
                     return
                 }
-                let backup = fileOptions.path + ".pgwarden-backup"
-                try AtomicFile.write(new, to: fileOptions.path, backupPath: backup)
-                // Verify by re-reading and re-parsing what is on disk.
-                let written = try AtomicFile.read(fileOptions.path)
-                guard written == new else { throw HostError(.verification, "\(fileOptions.path) does not hold what was written") }
-                _ = try ServiceConfig(text: String(decoding: written, as: UTF8.self), profile: config.profile, file: fileOptions.path)
+                _ = try ServiceConfig(text: String(decoding: new, as: UTF8.self), profile: config.profile, file: fileOptions.path)
+                let backup: String
+                if let inventory {
+                    backup = AtomicFile.backupPath(stateDirectory: inventory.stateDirectory, kind: "services", sha256: FileDigest.sha256(old))
+                    try await write(new, over: old, entry: entryName, inventory: inventory)
+                } else {
+                    // No site: the old bytes go beside the file, as a hand edit's backup would.
+                    backup = fileOptions.path + ".pgwarden-backup"
+                    try AtomicFile.write(new, to: fileOptions.path, backupPath: backup)
+                    guard try AtomicFile.read(fileOptions.path) == new else { throw HostError(.verification, "\(fileOptions.path) does not hold what was written") }
+                }
                 if output.format == .json {
                     try Console.json(["file": fileOptions.path, "entry": entryName, "backup": backup, "outcome": "written"])
                 } else {
-                    Console.out("Wrote \(fileOptions.path) (entry \(entryName)); the old file is in \(backup).")
+                    Console.out("Wrote \(fileOptions.path) (entry \(entryName)); the old file is in \(backup)\(inventory == nil ? "" : "; undo with: pgwarden undo").")
                 }
+            }
+        }
+
+        /// The write as a one-step plan of the site: journaled, verified, undone by `pgwarden undo`.
+        private func write(_ new: [UInt8], over old: [UInt8], entry: String, inventory: Inventory) async throws {
+            let path = fileOptions.path
+            let step = PlannedStep(id: "connstr/\(path)", title: "\(path): set entry \(entry)", reason: "pgwarden connstr set", diff: [],
+                                   action: .writeServiceFile(file: path, expectedSHA256: FileDigest.sha256(old), resultSHA256: FileDigest.sha256(new)))
+            let executor = PlanExecutor(journal: Journal(inventory: inventory), performer: ServiceFileWriteStep(stateDirectory: inventory.stateDirectory, bytes: new),
+                                        command: "connstr set") { Console.progress($0) }
+            let (report, exit) = PlanRunner.report(try await executor.run(WardenCore.Plan(site: inventory.site, steps: [step])))
+            if let exit {
+                Console.out("Writing \(path) failed: \(report.error ?? "")")
+                throw exit
             }
         }
 

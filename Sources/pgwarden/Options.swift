@@ -44,6 +44,15 @@ extension InventoryOptions {
     }
 }
 
+extension InventoryOptions {
+    /// ``loadForChange(_:)`` when an inventory was given or `./warden.yaml` exists; nil
+    /// for commands that also work on a lone file (`connstr set`).
+    func loadForChangeIfPresent(_ command: String) throws -> Inventory? {
+        guard inventory != nil || ProcessInfo.processInfo.environment["PGWARDEN_INVENTORY"] != nil || AtomicFile.exists(path) else { return nil }
+        return try loadForChange(command)
+    }
+}
+
 /// The site locks this process holds (until it exits).
 enum SiteWriter {
     nonisolated(unsafe) static var held: [SiteLock] = []

@@ -93,6 +93,12 @@ public enum StepAction: Sendable, Hashable, Codable {
     /// Removes the password-holding entries on `lines` of a pgpass-style file (pgAdmin's
     /// "store password"), keeping every other byte; old bytes backed up, undone by restoring.
     case removeStoredPasswords(node: String, file: String, expectedSHA256: String, resultSHA256: String, lines: [Int])
+    /// Writes the bytes `pgwarden connstr set` made into one service config file. The command
+    /// edits and re-parses the file itself; the bytes may hold a new password, so they are
+    /// never part of the plan, only their hash. Refused when the file's SHA-256 is not
+    /// `expectedSHA256`; verified by its hash; undone by restoring the old bytes (kept under
+    /// `STATE_DIR/backups/services/`), as for ``editServiceFile(service:file:profile:expectedSHA256:edits:)``.
+    case writeServiceFile(file: String, expectedSHA256: String, resultSHA256: String)
     /// Changes nothing: its verification logs in over TCP as each role (with its password
     /// from its source) and as each service entry with the entry's own settings. A failure
     /// fails the step, which rolls back everything the plan applied before it.

@@ -48,8 +48,15 @@ public struct SealingKeyFile: Sendable {
         let old = try load()
         let retired = retiredDirectory + "/\(old.id).key"
         try Directories.create(retiredDirectory, mode: 0o700)
+        // The old key is durable in keys/ (written, linked into place, folder flushed) before
+        // the new one replaces it, and one already there is trusted only when it is this key:
+        // losing it would make every value sealed under it unreadable.
+        let oldText = Array(old.keyFileText.utf8)
         if !AtomicFile.exists(retired) {
-            try AtomicFile.create(Array(old.keyFileText.utf8), at: retired, mode: 0o600)
+            try AtomicFile.create(oldText, at: retired, mode: 0o600)
+        } else if try AtomicFile.read(retired) != oldText {
+            throw HostError(.secret, "\(retired) exists but does not hold the current key \(old.id); not rotating",
+                            hint: "move that file aside (it may hold a key values are still sealed with) and rotate again")
         }
         let new = SealingKey.generate()
         try AtomicFile.write(Array(new.keyFileText.utf8), to: path, mode: 0o600)

@@ -67,6 +67,8 @@ public struct SiteStepPerformer: StepPerformer {
             try storedPasswords.prepare(step)
         case .proveLogins:
             .nothing()
+        case .writeServiceFile:
+            throw HostError(.verification, "step \(step.id) writes bytes only `pgwarden connstr set` has; run that command again")
         }
     }
 
@@ -92,6 +94,8 @@ public struct SiteStepPerformer: StepPerformer {
             try storedPasswords.verify(step)
         case .proveLogins(let node, let roles, let consumers):
             try await loginProof.verify(node: node, roles: roles, consumers: consumers)
+        case .writeServiceFile:
+            try ServiceFileWriteStep.verifyWritten(step)
         }
     }
 

@@ -147,6 +147,31 @@ struct WriterSafetyTests {
         }
     }
 
+    @Test("connstr set on a site is a journaled step: backup in the state directory, undo restores, a crash mid-write is undone too")
+    func connstrSetIsJournaled() async throws {
+        try await ServicesLabCLITests.withLab { site in
+            let common = ["--inventory", site.inventoryPath]
+            let inventory = try site.inventory()
+            let service = try #require(inventory.services.first { $0.file.hasSuffix("Repository.exe.config") })
+            let original = try AtomicFile.read(service.file)
+            let set = ["connstr", "set", service.file, "QSR", "ssl_mode=require", "password"] + common
+            let written = try await CLIProcess.run(set, stdin: "a-new-repository-password\n")
+            #expect(written.status == 0, "\(written.standardError)")
+            #expect(written.standardOutput.contains("undo with: pgwarden undo"))
+            #expect(!AtomicFile.exists(service.file + ".pgwarden-backup"), "no plaintext backup beside the file")
+            #expect(AtomicFile.exists(AtomicFile.backupPath(stateDirectory: inventory.stateDirectory, kind: "services", sha256: FileDigest.sha256(original))))
+            #expect(try AtomicFile.read(service.file) != original)
+            #expect(try await CLIProcess.run(["undo"] + common).status == 0)
+            #expect(try AtomicFile.read(service.file) == original)
+            // Killed right after the rename: undo still finds the intent and restores.
+            let crashed = try await CLIProcess.run(set, fault: "file.renamed#2", stdin: "a-new-repository-password\n")
+            #expect(crashed.status == 137)
+            #expect(try AtomicFile.read(service.file) != original)
+            #expect(try await CLIProcess.run(["undo"] + common).status == 0)
+            #expect(try AtomicFile.read(service.file) == original)
+        }
+    }
+
     @Test("a journal written by a newer pgwarden is refused, never cut")
     func newerJournalIsRefused() async throws {
         let directory = try makeTemporaryDirectory()
