@@ -29,7 +29,8 @@ struct InventoryCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let inventory = try inventoryOptions.load()
-                try LocalDataDirectories.check(inventory, text: try AtomicFile.readText(inventoryOptions.path), path: inventoryOptions.path, kind: Self.kind)
+                let notes = try LocalDataDirectories.check(inventory, text: try AtomicFile.readText(inventoryOptions.path), path: inventoryOptions.path, kind: Self.kind)
+                for note in notes { Console.progress("note: \(note)") }
                 let summary = Summary(
                     site: inventory.site, inventory: inventoryOptions.path,
                     databaseNodes: inventory.databaseNodes.map { "\($0.name) (\($0.role.rawValue)) \($0.host):\($0.port)" },

@@ -19,16 +19,26 @@ public enum LocalDataDirectories {
     /// Throws for the first local node whose `data_dir` is missing or not a directory;
     /// `kind` looks at the path (the one piece of I/O, done by the caller). `text` and
     /// `path` are the inventory's, to point at the `data_dir:` value.
-    public static func check(_ inventory: Inventory, text: String, path: String, kind: (String) -> PathKind) throws(CoreError) {
+    ///
+    /// A standby whose data_dir does not exist yet is not refused: `pgwarden replica add`
+    /// makes it. It comes back as a note. Every other role must have its directory.
+    @discardableResult
+    public static func check(_ inventory: Inventory, text: String, path: String, kind: (String) -> PathKind) throws(CoreError) -> [String] {
+        var notes: [String] = []
         for node in inventory.databaseNodes where node.access == .local {
             let found = kind(node.dataDirectory)
             guard found != .directory else { continue }
+            if found == .missing, node.role == .standby {
+                notes.append("standby '\(node.name)' is not provisioned yet (no \(node.dataDirectory)); create it with `pgwarden replica add \(node.name)`")
+                continue
+            }
             let what = found == .missing ? "does not exist" : "is not a directory"
             throw CoreError(
                 .notFound, "database node '\(node.name)' (access: local): data_dir \(node.dataDirectory) \(what) on this machine",
                 hint: "give the directory that holds the node's PG_VERSION (on the server: SHOW data_directory), as an absolute path or relative to \(PathResolution.directory(of: path)); run pgwarden on the machine that holds it",
                 file: path, position: InventoryParser.position(of: "data_dir", inDatabaseNode: node.name, text: text))
         }
+        return notes
     }
 }
 
