@@ -30,6 +30,11 @@ run plan --only settings
 run apply --only settings
 run undo
 run apply --only settings
+say "   Safe under faults: pgwarden dies (as with kill -9) after writing the second service file; the re-run resumes, undo restores both"
+printf '$ PGWARDEN_FAULT=file.renamed#3 pgwarden services apply --require-ssl   # test-only fault switch\n'
+PGWARDEN_FAULT='file.renamed#3' "$BIN" services apply --require-ssl >/dev/null 2>&1 || echo "(pgwarden died, exit $?)"
+run services apply --require-ssl
+run undo
 
 say "4. Service configs: the connection string editor, and every plaintext password sealed"
 run connstr show "$LAB/nodes/central/Repository/Repository.exe.config" QSR
