@@ -61,8 +61,14 @@ public enum AtomicFile {
         _ bytes: [UInt8], to path: String, mode: mode_t = 0o644, backupPath: String? = nil,
         owner: FileOwner? = nil, beforeRename: BeforeRename? = nil
     ) throws(HostError) -> String? {
+        let path = try realFile(path)
         var existing = stat()
         let exists = stat(path, &existing) == 0
+        if exists, existing.st_nlink > 1 {
+            throw HostError(.io, "\(path) has \(existing.st_nlink) hard links; replacing it would leave the other names with the old bytes",
+                            hint: "make it a single file (or a symlink to one) and run again")
+        }
+        try requireSpace(for: bytes.count, in: PathResolution.directory(of: path), target: path)
         var madeBackup: String?
         if exists, let backupPath {
             try keepBackup(try read(path), at: backupPath)
@@ -81,6 +87,7 @@ public enum AtomicFile {
             } else {
                 guard fchmod(fd, mode) == 0 else { throw HostError.posix("set the mode of", temporaryPath, errno: errno) }
             }
+            if exists { try copyExtendedAttributes(from: path, to: fd, temporaryPath: temporaryPath) }
         }
         var renamed = false
         defer {
@@ -208,6 +215,57 @@ public enum AtomicFile {
         return removed
     }
 
+    // MARK: What rename(2) would silently change
+
+    /// The file a write must replace: a symlink is followed to its target (renaming over the
+    /// link would fork a file that configuration management keeps elsewhere).
+    static func realFile(_ path: String) throws(HostError) -> String {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return path }
+        guard let resolved = realpath(path, nil) else {
+            throw HostError.posix("follow the symlink", path, errno: errno, hint: "the link points nowhere; fix or remove it")
+        }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Refuses a write the folder has no room for: the new file and its old copy must fit
+    /// side by side until the rename, plus room for the rollback's own writes.
+    static func requireSpace(for size: Int, in directory: String, target: String) throws(HostError) {
+        var info = statvfs()
+        guard statvfs(directory, &info) == 0 else { return }
+        let available = Int(info.f_bavail) * Int(info.f_frsize)
+        let needed = 2 * size + 64 * 1024
+        guard available >= needed else {
+            throw HostError.posix("write", target, errno: ENOSPC,
+                                  hint: "\(directory) has \(available) bytes free; writing safely needs \(needed) (the new file beside the old, and room to roll back)")
+        }
+    }
+
+    /// POSIX ACLs, SELinux labels and other extended attributes live on the inode, which a
+    /// rename replaces: copied onto the new file first, or the write is refused (a password
+    /// file must not become readable by others, or unreadable by its own service).
+    static func copyExtendedAttributes(from path: String, to fd: Int32, temporaryPath: String) throws(HostError) {
+        guard let xattr = ExtendedAttributes.functions else { return }
+        let size = xattr.list(path, nil, 0)
+        guard size > 0 else { return }
+        var names = [CChar](repeating: 0, count: size)
+        let got = xattr.list(path, &names, size)
+        guard got > 0 else { return }
+        for name in names[0..<got].split(separator: 0).map({ String(decoding: $0.map { UInt8(bitPattern: $0) }, as: UTF8.self) }) {
+            let length = xattr.get(path, name, nil, 0)
+            guard length >= 0 else { continue }
+            var value = [UInt8](repeating: 0, count: max(length, 1))
+            let read = value.withUnsafeMutableBytes { xattr.get(path, name, $0.baseAddress, length) }
+            guard read >= 0 else { continue }
+            let set = value.withUnsafeBytes { xattr.fset(fd, name, $0.baseAddress, read, 0) }
+            guard set == 0 else {
+                throw HostError.posix("copy the extended attribute \(name) of \(path) to", temporaryPath, errno: errno,
+                                      hint: "pgwarden keeps ACLs and labels across a write; it refuses rather than drop them")
+            }
+        }
+    }
+
     // MARK: Internals
 
     /// `bytes` in a new temporary file next to `path` (same filesystem, so the rename is
@@ -286,4 +344,25 @@ public enum Directories {
             throw HostError(.io, "cannot remove \(path): \((error as NSError).localizedDescription)")
         }
     }
+}
+
+// MARK: - Extended attributes
+
+/// `listxattr`, `getxattr` and `fsetxattr` from the C library. Swift's Glibc module does not
+/// import `<sys/xattr.h>`, so they are looked up once by name.
+enum ExtendedAttributes {
+    typealias List = @convention(c) (UnsafePointer<CChar>, UnsafeMutablePointer<CChar>?, Int) -> Int
+    typealias Get = @convention(c) (UnsafePointer<CChar>, UnsafePointer<CChar>, UnsafeMutableRawPointer?, Int) -> Int
+    typealias FSet = @convention(c) (Int32, UnsafePointer<CChar>, UnsafeRawPointer?, Int, Int32) -> Int32
+
+    struct Functions {
+        var list: List
+        var get: Get
+        var fset: FSet
+    }
+
+    static let functions: Functions? = {
+        guard let list = dlsym(nil, "listxattr"), let get = dlsym(nil, "getxattr"), let fset = dlsym(nil, "fsetxattr") else { return nil }
+        return Functions(list: unsafeBitCast(list, to: List.self), get: unsafeBitCast(get, to: Get.self), fset: unsafeBitCast(fset, to: FSet.self))
+    }()
 }

@@ -38,6 +38,45 @@ struct AtomicFileTests {
         #expect(try leftovers(in: dir) == ["Repository.exe.config"], "no temporary file left behind")
     }
 
+    @Test func aSymlinkIsFollowedAndKept() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? Directories.remove(dir) }
+        try Directories.create(dir + "/managed")
+        try AtomicFile.write(Array("old\n".utf8), to: dir + "/managed/pg_hba.conf")
+        #expect(symlink(dir + "/managed/pg_hba.conf", dir + "/pg_hba.conf") == 0)
+        try AtomicFile.write(Array("new\n".utf8), to: dir + "/pg_hba.conf")
+        var info = stat()
+        #expect(lstat(dir + "/pg_hba.conf", &info) == 0 && info.st_mode & S_IFMT == S_IFLNK, "the link is still a link")
+        #expect(try AtomicFile.readText(dir + "/managed/pg_hba.conf") == "new\n", "its target got the new bytes")
+        #expect(try leftovers(in: dir) == ["managed", "pg_hba.conf"])
+    }
+
+    @Test func aFileWithHardLinksIsRefused() throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? Directories.remove(dir) }
+        try AtomicFile.write(Array("old\n".utf8), to: dir + "/a.conf")
+        #expect(link(dir + "/a.conf", dir + "/b.conf") == 0)
+        let error = #expect(throws: HostError.self) { try AtomicFile.write(Array("new\n".utf8), to: dir + "/a.conf") }
+        #expect(error?.message.contains("2 hard links") == true)
+        #expect(try AtomicFile.readText(dir + "/b.conf") == "old\n")
+    }
+
+    @Test func extendedAttributesSurviveAWrite() async throws {
+        let dir = try makeTemporaryDirectory()
+        defer { try? Directories.remove(dir) }
+        let path = dir + "/appsettings.json"
+        try AtomicFile.write(Array("{}\n".utf8), to: path)
+        let python = "import os,sys; p=sys.argv[1]; os.setxattr(p, b'user.pgwarden', b'keep-me') if sys.argv[2]=='set' else print(os.getxattr(p, b'user.pgwarden').decode())"
+        let set = try await ProcessRunner().run("/usr/bin/python3", ["-c", python, path, "set"])
+        guard set.status == 0 else {
+            print("skipped: this filesystem takes no user xattrs (\(set.standardError))")
+            return
+        }
+        try AtomicFile.write(Array("{\"a\": 1}\n".utf8), to: path)
+        let read = try await ProcessRunner().run("/usr/bin/python3", ["-c", python, path, "get"])
+        #expect(read.standardOutput == "keep-me\n", "\(read.standardError)")
+    }
+
     @Test func writingIntoAMissingFolderFailsCleanly() {
         let error = #expect(throws: HostError.self) {
             try AtomicFile.write(Array("x".utf8), to: "/nonexistent-pgwarden/dir/file")
