@@ -47,8 +47,27 @@ struct ApplyCommand: AsyncParsableCommand {
 struct UndoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "undo",
-        abstract: "Roll back the last apply from its journal, verifying each step.")
+        abstract: "Roll back the last apply from its journal, verifying each step.",
+        discussion: """
+        Undo goes newest step first and stops at the first step it cannot revert (a file \
+        someone edited since, a node that is down), undoing nothing after it. Fix what it \
+        names and run undo again, or record why that step stays as it is with \
+        --skip STEP --reason TEXT. Runs of failover and switchover are not undone unless \
+        named with --run.
+        """)
     @OptionGroup var inventoryOptions: InventoryOptions
+    @Option(name: .long, help: ArgumentHelp("Undo only this run (the newest with steps standing); needed for a failover's or switchover's run.", valueName: "run"))
+    var run: String?
+    @Option(name: .long, help: ArgumentHelp("Leave this step as it is and go on (repeatable; needs --reason).", valueName: "step"))
+    var skip: [String] = []
+    @Option(name: .long, help: ArgumentHelp("Why the skipped steps stay as they are (kept in the journal).", valueName: "text"))
+    var reason: String?
+
+    func validate() throws {
+        if !skip.isEmpty && (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--skip needs --reason: the journal keeps why a step was left as it is")
+        }
+    }
 
     func run() async throws {
         try await reportingErrors {
@@ -57,7 +76,8 @@ struct UndoCommand: AsyncParsableCommand {
             let standing = UndoWork.latest(in: (try? journal.records()) ?? [])?.steps.map(\.undo) ?? []
             let access = SiteAccess(inventory: inventory).withRecoveryPasswords(from: standing)
             let executor = PlanExecutor(journal: journal, performer: SiteStepPerformer(access: access), command: "undo") { Console.progress($0) }
-            if let (run, count) = try await executor.undoLatest() {
+            let skipped = Dictionary(skip.map { ($0, reason ?? "") }, uniquingKeysWith: { first, _ in first })
+            if let (run, count) = try await executor.undoLatest(run: run, skip: skipped) {
                 Console.out("Undid \(count) step(s) of apply \(run).")
             } else {
                 Console.out("Nothing to undo.")

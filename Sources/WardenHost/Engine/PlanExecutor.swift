@@ -126,18 +126,31 @@ public struct PlanExecutor: Sendable {
     ///
     /// - Parameter allowTopology: also undo a run made by failover or switchover, which
     ///   points services back at the old primary (refused by default).
-    public func undoLatest(allowTopology: Bool = false) async throws(HostError) -> (run: String, undone: Int)? {
+    ///   - run: undo only if the newest run with standing steps is this one; naming it also
+    ///     allows a run of failover or switchover.
+    ///   - skip: step id → the operator's reason: recorded as undone without touching it, so
+    ///     undo can go past a step it cannot revert (someone else's edit, a node gone for good).
+    public func undoLatest(run expected: String? = nil, skip: [String: String] = [:]) async throws(HostError) -> (run: String, undone: Int)? {
         try repairJournal()
         guard let work = UndoWork.latest(in: try journal.records()) else { return nil }
-        if let command = work.command, UndoWork.topologyCommands.contains(command), !allowTopology {
+        if let expected, expected != work.run {
+            throw HostError(.busy, "the newest run with steps to undo is \(work.run), not \(expected)",
+                            hint: "undo goes newest first; undo \(work.run) first, or leave out --run")
+        }
+        if let command = work.command, UndoWork.topologyCommands.contains(command), expected == nil {
             throw HostError(.busy, "the last run (\(work.run)) repointed services during a \(command); undoing it would point them at a node that was fenced",
-                            hint: "use `pgwarden rejoin` and `pgwarden switchover` to move the primary back")
+                            hint: "use `pgwarden rejoin` and `pgwarden switchover` to move the primary back, or name the run with --run \(work.run) if you are sure")
+        }
+        let unknown = Set(skip.keys).subtracting(work.steps.map(\.step.id))
+        guard unknown.isEmpty else {
+            throw HostError(.io, "--skip names no standing step of run \(work.run): \(unknown.sorted().joined(separator: ", "))",
+                            hint: "standing steps: \(work.steps.map(\.step.id).joined(separator: ", "))")
         }
         if work.runs.count > 1 { progress("undo: run \(work.run) resumed \(work.runs.dropFirst().joined(separator: ", ")); undoing them as one") }
         for run in work.runs {
             try journal.append(JournalRecord(time: Journal.now(), run: run, event: .undoStarted))
         }
-        let left = await undo(work.steps.map { ($0.run, $0.step, $0.undo) })
+        let left = await undo(work.steps.map { ($0.run, $0.step, $0.undo) }, skip: skip)
         if let (failed, error) = left {
             throw HostError(.verification, "could not undo \(failed.id): \(error)",
                             hint: "nothing after it was undone (the order keeps logins working); fix what the message names and run `pgwarden undo` again — see the journal at \(journal.path)")
@@ -192,8 +205,13 @@ public struct PlanExecutor: Sendable {
     /// Undoes steps in the given order and stops at the first that fails: returns it and
     /// its error, or nil when all were undone. A journal that cannot record an undo (full
     /// disk) does not stop it: undo is idempotent, so a later undo finds nothing to do.
-    private func undo(_ steps: [(run: String, step: PlannedStep, record: UndoRecord)]) async -> (PlannedStep, String)? {
+    private func undo(_ steps: [(run: String, step: PlannedStep, record: UndoRecord)], skip: [String: String] = [:]) async -> (PlannedStep, String)? {
         for (run, step, record) in steps {
+            if let reason = skip[step.id] {
+                progress("undo: skipped \(step.title) (the operator's reason: \(reason))")
+                try? journal.append(JournalRecord(time: Journal.now(), run: run, event: .undone, stepID: step.id, message: "skipped by the operator: \(reason)"))
+                continue
+            }
             progress("undo: \(step.title)")
             do {
                 try FaultPoint.reach("undo.step")

@@ -172,6 +172,40 @@ struct WriterSafetyTests {
         }
     }
 
+    @Test("undo stops at a step it cannot revert and undoes nothing after it; --skip STEP --reason goes past it, on the record")
+    func undoStopsThenSkips() async throws {
+        try await ServicesLabCLITests.withLab { site in
+            let common = ["--inventory", site.inventoryPath]
+            let inventory = try site.inventory()
+            let original = try inventory.services.map { try AtomicFile.read($0.file) }
+            let applied = try await CLIProcess.run(["services", "apply", "--require-ssl", "--format", "json"] + common)
+            #expect(applied.status == 0, "\(applied.standardError)")
+            let run = try #require(UndoWork.latest(in: try Journal(inventory: inventory).records()))
+            // Someone edits the file of the step undo meets first.
+            let first = try #require(run.steps.first)
+            guard case .editServiceFile(_, let edited, _, _, _) = first.step.action else { Issue.record("not a file step"); return }
+            try AtomicFile.write(Array("edited by hand\n".utf8), to: edited)
+            let afterApply = try inventory.services.map { try AtomicFile.read($0.file) }
+
+            let stopped = try await CLIProcess.run(["undo"] + common)
+            #expect(stopped.status == 1)
+            #expect(stopped.standardError.contains("could not undo \(first.step.id)"))
+            #expect(try inventory.services.map { try AtomicFile.read($0.file) } == afterApply, "nothing after the stuck step was undone")
+
+            let noReason = try await CLIProcess.run(["undo", "--skip", first.step.id] + common)
+            #expect(noReason.status != 0 && noReason.standardError.contains("--skip needs --reason"))
+            let skipped = try await CLIProcess.run(["undo", "--skip", first.step.id, "--reason", "edited by the app team"] + common)
+            #expect(skipped.status == 0, "\(skipped.standardError)")
+            for (service, bytes) in zip(inventory.services, original) where service.file != edited {
+                #expect(try AtomicFile.read(service.file) == bytes, "\(service.file) is back")
+            }
+            #expect(try AtomicFile.readText(edited) == "edited by hand\n", "the skipped file is left as it is")
+            let records = try Journal(inventory: inventory).records()
+            #expect(records.contains { $0.event == .undone && $0.stepID == first.step.id && $0.message == "skipped by the operator: edited by the app team" })
+            #expect(try await CLIProcess.run(["undo"] + common).standardOutput.contains("Nothing to undo"))
+        }
+    }
+
     @Test("a journal written by a newer pgwarden is refused, never cut")
     func newerJournalIsRefused() async throws {
         let directory = try makeTemporaryDirectory()
