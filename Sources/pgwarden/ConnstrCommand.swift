@@ -223,7 +223,8 @@ struct ConnstrCommand: AsyncParsableCommand {
             let path = fileOptions.path
             let step = PlannedStep(id: "connstr/\(path)", title: "\(path): set entry \(entry)", reason: "pgwarden connstr set", diff: [],
                                    action: .writeServiceFile(file: path, expectedSHA256: FileDigest.sha256(old), resultSHA256: FileDigest.sha256(new)))
-            let executor = PlanExecutor(journal: Journal(inventory: inventory), performer: ServiceFileWriteStep(stateDirectory: inventory.stateDirectory, bytes: new),
+            let vault = BackupVault(stateDirectory: inventory.stateDirectory, keyFile: try keyOptions.keyFile(inventory: inventoryOptions))
+            let executor = PlanExecutor(journal: Journal(inventory: inventory), performer: ServiceFileWriteStep(vault: vault, bytes: new),
                                         command: "connstr set") { Console.progress($0) }
             let (report, exit) = PlanRunner.report(try await executor.run(WardenCore.Plan(site: inventory.site, steps: [step])))
             if let exit {

@@ -124,14 +124,16 @@ public enum AtomicFile {
     /// file that is neither what the step wrote (`writtenSHA256`) nor the old one (someone
     /// edited it since), and a backup that is not the file the step replaced; after writing
     /// it reads the file again to prove the old bytes are back.
-    public static func restore(_ path: String, from backupPath: String, previousSHA256: String, writtenSHA256: String) throws(HostError) {
+    /// A `vault` opens a sealed backup (``BackupVault``).
+    public static func restore(_ path: String, from backupPath: String, previousSHA256: String, writtenSHA256: String, vault: BackupVault? = nil) throws(HostError) {
         let current = exists(path) ? FileDigest.sha256(try read(path)) : nil
         if current == previousSHA256 { return }
         guard current == writtenSHA256 else {
             throw HostError(.verification, "\(path) changed after pgwarden wrote it; not restoring over someone else's edit",
                             hint: "compare it with the backup \(backupPath) and restore by hand")
         }
-        let old = try read(backupPath)
+        let old: [UInt8]
+        if let vault { old = try vault.read(backupPath) } else { old = try read(backupPath) }
         guard FileDigest.sha256(old) == previousSHA256 else {
             throw HostError(.verification, "backup \(backupPath) is not the file pgwarden replaced (hash differs)",
                             hint: "restore \(path) by hand from your own backups")
@@ -146,9 +148,9 @@ public enum AtomicFile {
     /// ``restore(_:from:previousSHA256:writtenSHA256:)``), or, when the step created the file
     /// (no backup, no previous hash), removes it again, but only if it still holds what the
     /// step wrote.
-    public static func undoWrite(_ path: String, backupPath: String?, previousSHA256: String?, writtenSHA256: String) throws(HostError) {
+    public static func undoWrite(_ path: String, backupPath: String?, previousSHA256: String?, writtenSHA256: String, vault: BackupVault? = nil) throws(HostError) {
         if let backupPath, let previousSHA256 {
-            try restore(path, from: backupPath, previousSHA256: previousSHA256, writtenSHA256: writtenSHA256)
+            try restore(path, from: backupPath, previousSHA256: previousSHA256, writtenSHA256: writtenSHA256, vault: vault)
             return
         }
         guard exists(path) else { return }

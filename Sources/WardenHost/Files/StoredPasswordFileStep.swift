@@ -12,10 +12,10 @@ import WardenCore
 /// - verify: the file re-read is the planned result.
 /// - undo: restores the old bytes (only over what this step wrote).
 public struct StoredPasswordFileStep: Sendable {
-    public let stateDirectory: String
+    public let vault: BackupVault
 
-    public init(stateDirectory: String) {
-        self.stateDirectory = stateDirectory
+    public init(vault: BackupVault) {
+        self.vault = vault
     }
 
     public func prepare(_ step: PlannedStep) throws -> PreparedStep {
@@ -34,8 +34,8 @@ public struct StoredPasswordFileStep: Sendable {
         guard FileDigest.sha256(edited.bytes) == result else {
             throw HostError(.verification, "removing lines \(lines.map(String.init).joined(separator: ", ")) of \(file) does not give the planned file; refused", hint: "run the plan again")
         }
-        let backup = AtomicFile.backupPath(stateDirectory: stateDirectory, kind: "pgpass", sha256: expected)
-        try AtomicFile.keepBackup(old, at: backup)
+        let backup = vault.path(kind: "pgpass", sha256: expected)
+        try vault.keep(old, at: backup)
         let bytes = edited.bytes
         return PreparedStep(undo: .passwordFile(file: file, backupPath: backup, previousSHA256: expected, writtenSHA256: result)) {
             try AtomicFile.write(bytes, to: file)

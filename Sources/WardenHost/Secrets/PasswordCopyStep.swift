@@ -48,8 +48,9 @@ public struct PasswordCopyStep: Sendable {
         } else {
             new = Array((password.revealed + "\n").utf8)
         }
-        let backup = oldHash.map { AtomicFile.backupPath(stateDirectory: stateDirectory, kind: Self.backupKind, sha256: $0) }
-        if let old, let backup { try AtomicFile.keepBackup(old, at: backup) }
+        let vault = BackupVault(stateDirectory: stateDirectory, keyFile: keyFile)
+        let backup = oldHash.map { vault.path(kind: Self.backupKind, sha256: $0) }
+        if let old, let backup { try vault.keep(old, at: backup) }
         let record = UndoRecord.passwordFile(file: path, backupPath: backup, previousSHA256: oldHash, writtenSHA256: FileDigest.sha256(new))
         return PreparedStep(undo: record) {
             try Directories.create(PathResolution.directory(of: path), mode: 0o700)

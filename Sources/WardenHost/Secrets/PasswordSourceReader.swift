@@ -75,7 +75,7 @@ public struct PasswordSourceReader: Sendable {
     /// The password in the backup ``PasswordCopyStep`` made of `reference` before replacing it.
     private func readBackup(of reference: String, sha256: String, keys: inout [SealingKey]?) throws -> Secret {
         let path = AtomicFile.backupPath(stateDirectory: inventory.stateDirectory, kind: PasswordCopyStep.backupKind, sha256: sha256)
-        let bytes = try AtomicFile.read(path)
+        let bytes = try BackupVault(stateDirectory: inventory.stateDirectory, keyFile: keyFile).read(path)
         guard FileDigest.sha256(bytes) == sha256, let text = String(validating: bytes, as: UTF8.self) else {
             throw HostError(.secret, "the backup \(path) of \(reference) is not the file pgwarden replaced", hint: "restore the password by hand")
         }

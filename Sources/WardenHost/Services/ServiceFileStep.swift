@@ -46,7 +46,7 @@ public struct ServiceFileStep: StepPerformer {
         let new = Array(config.render().utf8)
         guard new != old else { return .nothing() }
         let backup = backupPath(for: oldHash)
-        try AtomicFile.keepBackup(old, at: backup)
+        try vault.keep(old, at: backup)
         let record = UndoRecord.serviceFile(file: file, backupPath: backup, previousSHA256: oldHash, writtenSHA256: FileDigest.sha256(new))
         return PreparedStep(undo: record) { [beforeRename] in
             guard FileDigest.sha256(try AtomicFile.read(file)) == oldHash else {
@@ -70,13 +70,16 @@ public struct ServiceFileStep: StepPerformer {
 
     public func undo(_ step: PlannedStep, record: UndoRecord) async throws {
         guard case .serviceFile(let file, let backup, let previous, let written) = record else { return }
-        try AtomicFile.restore(file, from: backup, previousSHA256: previous, writtenSHA256: written)
+        try AtomicFile.restore(file, from: backup, previousSHA256: previous, writtenSHA256: written, vault: vault)
     }
 
     // MARK: Helpers
 
+    /// Old bytes of service files hold passwords: sealed when the site has a key.
+    var vault: BackupVault { BackupVault(stateDirectory: stateDirectory, keyFile: keyFile) }
+
     func backupPath(for hash: String) -> String {
-        AtomicFile.backupPath(stateDirectory: stateDirectory, kind: "services", sha256: hash)
+        vault.path(kind: "services", sha256: hash)
     }
 
     static func text(_ bytes: [UInt8], _ file: String) throws(HostError) -> String {

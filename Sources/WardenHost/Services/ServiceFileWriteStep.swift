@@ -7,17 +7,17 @@ import WardenCore
 /// the write journaled, verified and undoable like every other file change.
 ///
 /// - prepare: the file must still hash to `expectedSHA256` and the bytes to `resultSHA256`;
-///   the old bytes are kept under `STATE_DIR/backups/services/SHA256` (owner-only, in the
-///   state directory — never beside the file, where a backup of a plaintext password would
-///   stay readable next to the sealed one).
+///   the old bytes are kept under `STATE_DIR/backups/services/SHA256` (owner-only, sealed
+///   when the site has a key — never beside the file, where a backup of a plaintext password
+///   would stay readable next to the sealed one).
 /// - act: atomic write. verify: the file hashes to `resultSHA256`. undo: as any service file.
 public struct ServiceFileWriteStep: StepPerformer {
-    public let stateDirectory: String
+    public let vault: BackupVault
     /// The new bytes, in memory only.
     let bytes: [UInt8]
 
-    public init(stateDirectory: String, bytes: [UInt8]) {
-        self.stateDirectory = stateDirectory
+    public init(vault: BackupVault, bytes: [UInt8]) {
+        self.vault = vault
         self.bytes = bytes
     }
 
@@ -32,8 +32,8 @@ public struct ServiceFileWriteStep: StepPerformer {
         guard FileDigest.sha256(bytes) == result else {
             throw HostError(.verification, "the bytes for \(file) are not the ones planned; refused")
         }
-        let backup = AtomicFile.backupPath(stateDirectory: stateDirectory, kind: "services", sha256: expected)
-        try AtomicFile.keepBackup(old, at: backup)
+        let backup = vault.path(kind: "services", sha256: expected)
+        try vault.keep(old, at: backup)
         let bytes = self.bytes
         return PreparedStep(undo: .serviceFile(file: file, backupPath: backup, previousSHA256: expected, writtenSHA256: result)) {
             try AtomicFile.write(bytes, to: file)
@@ -46,7 +46,7 @@ public struct ServiceFileWriteStep: StepPerformer {
 
     public func undo(_ step: PlannedStep, record: UndoRecord) async throws {
         guard case .serviceFile(let file, let backup, let previous, let written) = record else { return }
-        try AtomicFile.restore(file, from: backup, previousSHA256: previous, writtenSHA256: written)
+        try AtomicFile.restore(file, from: backup, previousSHA256: previous, writtenSHA256: written, vault: vault)
     }
 
     /// The file holds the planned result (shared with the site performer, which verifies

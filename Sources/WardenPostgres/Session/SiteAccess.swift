@@ -29,15 +29,19 @@ public struct SiteAccess: Sendable {
     /// from its own undo — so it also tries each copy's backup, taken before the run.
     public func withRecoveryPasswords(from records: [UndoRecord]) -> SiteAccess {
         var access = self
+        let vault = BackupVault(stateDirectory: inventory.stateDirectory, keyFile: secrets.store?.keyFile)
         for record in records {
             guard case .passwordFile(let file, let backup?, _, _) = record else { continue }
             for (role, reference) in inventory.secrets {
                 var old: Secret?
                 switch reference {
                 case .file(let path) where path == file:
-                    old = (try? AtomicFile.readText(backup)).map { Secret(SecretResolver.withoutFinalLineBreaks($0)) }
+                    old = (try? vault.read(backup)).map { Secret(SecretResolver.withoutFinalLineBreaks(String(decoding: $0, as: UTF8.self))) }
                 case .store(let name) where file == secrets.store?.path:
-                    old = secrets.store.flatMap { try? SecretStoreFile(path: backup, keyFile: $0.keyFile).open(name, role: role) }
+                    guard let store = secrets.store, let bytes = try? vault.read(backup),
+                          let text = String(validating: bytes, as: UTF8.self),
+                          let keys = try? [store.keyFile.load()] + store.keyFile.retiredKeys() else { continue }
+                    old = try? SealedSecretStore(parsing: text).open(name, keys: keys)
                 default:
                     continue
                 }

@@ -15,6 +15,8 @@ public struct SiteStepPerformer: StepPerformer {
     private let passwordCopies: PasswordCopyStep
     private let storedPasswords: StoredPasswordFileStep
     private let loginProof: LoginProofStep
+    /// Opens sealed backups for undo.
+    private let vault: BackupVault
 
     /// - Parameters:
     ///   - keyFile: the site's sealing key (default: the inventory's state directory).
@@ -34,12 +36,14 @@ public struct SiteStepPerformer: StepPerformer {
         self.serverParameters = ServerParameterStep(access: access)
         self.serviceFiles = ServiceFileStep(stateDirectory: access.inventory.stateDirectory, keyFile: keyFile, newPasswords: newPasswords)
         self.hbaFiles = HBAFileStep(access: access)
-        self.tlsFiles = TLSFilesStep(access: access)
+        let vault = BackupVault(stateDirectory: access.inventory.stateDirectory, keyFile: keyFile)
+        self.vault = vault
+        self.tlsFiles = TLSFilesStep(access: access, vault: vault)
         self.consumerLogins = ConsumerLoginStep(access: access, keyFile: keyFile)
         self.tlsProofs = TLSProofStep(access: access, keyFile: keyFile)
         self.rolePasswords = RolePasswordStep(access: access, reader: reader, memory: ReplacedVerifiers())
         self.passwordCopies = PasswordCopyStep(stateDirectory: access.inventory.stateDirectory, keyFile: keyFile, thisRun: newPasswords)
-        self.storedPasswords = StoredPasswordFileStep(stateDirectory: access.inventory.stateDirectory)
+        self.storedPasswords = StoredPasswordFileStep(vault: vault)
         self.loginProof = LoginProofStep(access: access, reader: reader, keyFile: keyFile, progress: progress)
     }
 
@@ -113,7 +117,7 @@ public struct SiteStepPerformer: StepPerformer {
             let changed = if case .setRolePassword = step.action { true } else { false }
             try await rolePasswords.undo(record, passwordChanged: changed)
         case .passwordFile(let file, let backup, let previous, let written):
-            try AtomicFile.undoWrite(file, backupPath: backup, previousSHA256: previous, writtenSHA256: written)
+            try AtomicFile.undoWrite(file, backupPath: backup, previousSHA256: previous, writtenSHA256: written, vault: vault)
         case .nothing:
             break
         }

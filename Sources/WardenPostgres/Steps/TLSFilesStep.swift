@@ -26,6 +26,8 @@ import Glibc
 ///   reloads when ssl is on; files the step never reached are left as they are.
 struct TLSFilesStep: Sendable {
     let access: SiteAccess
+    /// Old keys are secrets: their backups are sealed when the site has a key.
+    let vault: BackupVault
 
     // MARK: Prepare and act
 
@@ -72,14 +74,14 @@ struct TLSFilesStep: Sendable {
         let before = try TLSFileSurvey.state(copy.target)
         let record = TLSFileUndo(
             target: copy.target,
-            backupPath: before.sha256.map { AtomicFile.backupPath(stateDirectory: access.inventory.stateDirectory, kind: "tls", sha256: $0) },
+            backupPath: before.sha256.map { vault.path(kind: "tls", sha256: $0) },
             previousSHA256: before.sha256, writtenSHA256: copy.sourceSHA256, previousMode: before.mode, previousOwner: before.owner)
         guard before.sha256 == copy.sourceSHA256 || before.sha256 == copy.expectedSHA256 else {
             throw HostError(.verification, "\(copy.target) changed on disk since the plan was made; refused",
                             hint: "run the command again to plan with the file as it is now")
         }
         if let backup = record.backupPath, before.sha256 != copy.sourceSHA256 {
-            try AtomicFile.keepBackup(try AtomicFile.read(copy.target), at: backup)
+            try vault.keep(try AtomicFile.read(copy.target), at: backup)
         }
         return (copy, bytes, record)
     }
@@ -121,13 +123,13 @@ struct TLSFilesStep: Sendable {
 
     func undo(_ record: UndoRecord) async throws {
         guard case .tlsFiles(let nodeName, let files) = record else { return }
-        for file in files.reversed() { try Self.restore(file) }
+        for file in files.reversed() { try Self.restore(file, vault: vault) }
         let node = try access.node(nodeName)
         if try await sslIsOn(node) { try await access.reload(node) }
     }
 
     /// Puts one file back as it was: old bytes (or no file), old mode and owner.
-    static func restore(_ file: TLSFileUndo) throws {
+    static func restore(_ file: TLSFileUndo, vault: BackupVault) throws {
         guard let previous = file.previousSHA256, let backup = file.backupPath else {
             let current = try TLSFileSurvey.state(file.target).sha256
             guard current != nil else { return }
@@ -138,7 +140,7 @@ struct TLSFilesStep: Sendable {
             return
         }
         if previous != file.writtenSHA256 {
-            try AtomicFile.restore(file.target, from: backup, previousSHA256: previous, writtenSHA256: file.writtenSHA256)
+            try AtomicFile.restore(file.target, from: backup, previousSHA256: previous, writtenSHA256: file.writtenSHA256, vault: vault)
         }
         if let owner = file.previousOwner, let mode = file.previousMode {
             try setOwnerAndMode(file.target, owner: owner, mode: mode)

@@ -206,6 +206,33 @@ struct WriterSafetyTests {
         }
     }
 
+    @Test("backups of files that hold passwords are sealed when the site has a key; undo opens them, across a key rotation too")
+    func backupsAreSealed() async throws {
+        try await ServicesLabCLITests.withLab { site in
+            let common = ["--inventory", site.inventoryPath]
+            let inventory = try site.inventory()
+            let password = try AtomicFile.readText(site.directory + "/secrets/\(LabSite.repositoryRole).password").trimmingCharacters(in: .whitespacesAndNewlines)
+            let original = try inventory.services.map { try AtomicFile.read($0.file) }
+            #expect(original.contains { String(decoding: $0, as: UTF8.self).contains(password) }, "the lab's configs hold the password in clear")
+            #expect(try await CLIProcess.run(["key", "init"] + common).status == 0)
+            #expect(try await CLIProcess.run(["services", "apply", "--seal"] + common).status == 0)
+            let backups = inventory.stateDirectory + "/backups/services"
+            let names = try FileManager.default.contentsOfDirectory(atPath: backups)
+            #expect(!names.isEmpty)
+            for name in names {
+                let text = String(decoding: try AtomicFile.read(backups + "/" + name), as: UTF8.self)
+                #expect(text.hasPrefix("pgwarden sealed backup v1\n"), "\(name) is sealed")
+                #expect(!text.contains(password), "\(name) holds the password in clear")
+            }
+            // A rotation retires the key that sealed the backups; undo still opens them.
+            #expect(try await CLIProcess.run(["key", "rotate"] + common).status == 0)
+            #expect(try await CLIProcess.run(["undo"] + common).status == 0, "undo of key rotate's re-seal")
+            let undo = try await CLIProcess.run(["undo"] + common)
+            #expect(undo.status == 0, "\(undo.standardError)")
+            #expect(try inventory.services.map { try AtomicFile.read($0.file) } == original)
+        }
+    }
+
     @Test("a journal written by a newer pgwarden is refused, never cut")
     func newerJournalIsRefused() async throws {
         let directory = try makeTemporaryDirectory()
