@@ -6,6 +6,12 @@ public struct HostError: Error, Sendable, CustomStringConvertible {
         case io, permission, process, secret, journal, verification
         /// A program did not finish in the time it was given (and was killed).
         case timeout
+        /// Refused before changing anything, because acting could do harm (exit 2).
+        case refused
+        /// Failed midway and put back as it was before (exit 3).
+        case rolledBack
+        /// Failed midway and could NOT be put back; the message says what is left (exit 4).
+        case notRolledBack
     }
 
     public var kind: Kind
