@@ -55,6 +55,7 @@ struct FencingTests {
             let held = try await site.session(as: LabSite.superuser)
             try await held.execute("BEGIN")
             try await held.execute("INSERT INTO marker VALUES ('in-flight')")
+            let heldBackend = try #require(try await held.value("SELECT pg_backend_pid()::text").flatMap { Int32($0) })
             let before = InstanceFence.processes(of: db1.dataDirectory)
             #expect(before.count >= 10, "postmaster, its workers, a walsender and five backends: \(before)")
 
@@ -75,6 +76,8 @@ struct FencingTests {
             let commit = await BoundedOutcome.of(within: 5) { try await held.execute("COMMIT") }
             print("4a: COMMIT on the held session after the failover: \(commit)")
             #expect(commit != .succeeded)
+            #expect(fence.killed.contains(heldBackend), "the backend holding the transaction was killed")
+            #expect(kill(heldBackend, 0) != 0 || (try? String(contentsOfFile: "/proc/\(heldBackend)/status", encoding: .utf8)).flatMap(ProcessStatus.parse)?.isGone == true, "and is gone")
             _ = idle
             #expect(InstanceFence.processes(of: db1.dataDirectory).isEmpty, "no process of db1 is left")
             #expect(AtomicFile.exists(db1.dataDirectory + "/standby.signal"))
@@ -131,6 +134,35 @@ struct FencingTests {
                 try await access.withSuperuser(on: try access.node("db2")) { try await $0.execute("INSERT INTO marker VALUES ('split')") }
             }
             #expect(refused?.sqlState == "25006")
+        }
+    }
+
+    /// On a terminal (here a pseudo-terminal from `script`), failover and switchover show
+    /// what they will do and act only on "y".
+    @Test func onATerminalTheyAskAndANoChangesNothing() async throws {
+        try #require(AtomicFile.exists("/usr/bin/script"), "util-linux script gives the command a terminal")
+        try await Self.withStreamingLab { site, access in
+            let before = try AtomicFile.read(site.inventoryPath)
+            for command in ["failover --to db2 --accept-lag", "switchover --to db2"] {
+                let line = "\(Self.binary) \(command) --inventory \(site.inventoryPath)"
+                let result = try await ProcessRunner().run("/usr/bin/script", ["-qec", line, "/dev/null"], standardInput: Array("n\n".utf8),
+                                                           environment: ["PATH": "/usr/bin:/bin", "TERM": "dumb"], timeoutSeconds: 60)
+                #expect(result.status == 1, "\(command): \(result.standardOutput)")
+                #expect(result.standardOutput.contains("will:"), "\(result.standardOutput)")
+                #expect(result.standardOutput.contains("[y/N]"))
+                #expect(result.standardOutput.contains("Nothing was changed."))
+                if command.hasPrefix("failover") {
+                    #expect(result.standardOutput.contains("fence db1: write standby.signal, then stop and kill every process"))
+                    #expect(result.standardOutput.contains("promote db2 ("))
+                    #expect(result.standardOutput.contains("repoint \(access.inventory.services.count) service config file(s) to db2"))
+                } else {
+                    #expect(result.standardOutput.contains("stop db1 cleanly"))
+                }
+            }
+            #expect(try AtomicFile.read(site.inventoryPath) == before)
+            #expect(try await Self.inRecovery(access, "db1") == "false")
+            #expect(try await Self.inRecovery(access, "db2") == "true")
+            #expect(!AtomicFile.exists(try access.node("db1").dataDirectory + "/standby.signal"))
         }
     }
 
