@@ -72,6 +72,10 @@ public struct InstanceFence: Sendable {
     public let binaries: PostgresBinaries
     /// How long the fence keeps rescanning before it gives up.
     public var deadlineSeconds: Double = 10
+    /// How long a process in D-state with SIGKILL pending is waited for before it is counted
+    /// as stuck-but-fenced: an exiting process passes through D briefly (flushing, freeing
+    /// memory under load); only one that stays there is stuck on hung storage.
+    public var stuckGraceSeconds: Double = 2
 
     public init(dataDirectory: String, binaries: PostgresBinaries) {
         self.dataDirectory = dataDirectory
@@ -94,6 +98,7 @@ public struct InstanceFence: Sendable {
         var rounds = 0
         var pidfds = true
         let deadline = ContinuousClock.now + .milliseconds(Int(deadlineSeconds * 1000))
+        let graceEnds = ContinuousClock.now + .milliseconds(Int(min(stuckGraceSeconds, deadlineSeconds) * 1000))
         while true {
             rounds += 1
             let handles = Self.scan(realDirectory).compactMap { pid in
@@ -106,9 +111,9 @@ public struct InstanceFence: Sendable {
             for handle in pending where handle.send(SIGKILL) { killed.insert(handle.pid) }
             pidfds = pidfds && pending.allSatisfy(\.usesPIDFileDescriptor)
             // Wait for these to go, briefly, before rescanning for any they forked.
-            while pending.contains(where: { Self.isRunning($0, stuck: &stuck) }) {
+            while pending.contains(where: { Self.isRunning($0, stuck: &stuck, graceOver: ContinuousClock.now >= graceEnds) }) {
                 guard ContinuousClock.now < deadline else {
-                    let left = pending.filter { Self.isRunning($0, stuck: &stuck) }.map(\.pid)
+                    let left = pending.filter { Self.isRunning($0, stuck: &stuck, graceOver: true) }.map(\.pid)
                     throw HostError(.process, "could not end every process of \(dataDirectory): still running after \(Int(deadlineSeconds)) s: \(left.map(String.init).joined(separator: ", "))",
                                     hint: "check them with `ps -o pid,stat,wchan -p \(left.map(String.init).joined(separator: ","))`; until they are gone the node is NOT fenced")
                 }
@@ -178,10 +183,11 @@ public struct InstanceFence: Sendable {
         return ProcessStatus.parse(text)
     }
 
-    /// Still running: alive, not a zombie, not stuck-but-fenced (those are noted in `stuck`).
-    private static func isRunning(_ handle: ProcessHandle, stuck: inout Set<Int32>) -> Bool {
+    /// Still running: alive, not a zombie, and not stuck-but-fenced once the grace is over
+    /// (those are noted in `stuck`).
+    private static func isRunning(_ handle: ProcessHandle, stuck: inout Set<Int32>, graceOver: Bool) -> Bool {
         guard handle.isAlive, let status = status(of: handle.pid), !status.isGone else { return false }
-        if status.isStuckButFenced {
+        if status.isStuckButFenced && graceOver {
             stuck.insert(handle.pid)
             return false
         }
