@@ -56,8 +56,14 @@ struct FencingTests {
             try await held.execute("BEGIN")
             try await held.execute("INSERT INTO marker VALUES ('in-flight')")
             let heldBackend = try #require(try await held.value("SELECT pg_backend_pid()::text").flatMap { Int32($0) })
+            // And one in the middle of a long autocommit INSERT (reproduction 4a: it committed
+            // 20 s after the promotion, and its client got success).
+            let busy = try await site.session(as: LabSite.superuser)
+            // CPU-bound, so it never looks at the postmaster (pg_sleep would notice its death and exit).
+            let running = Task { try await busy.execute("INSERT INTO marker SELECT 'running' WHERE (SELECT count(*) FROM generate_series(1, 40000000)) > 0") }
+            try await Task.sleep(for: .milliseconds(300))
             let before = InstanceFence.processes(of: db1.dataDirectory)
-            #expect(before.count >= 10, "postmaster, its workers, a walsender and five backends: \(before)")
+            #expect(before.count >= 11, "postmaster, its workers, a walsender and five backends: \(before)")
 
             let postmaster = try Self.postmaster(site, "db1")
             kill(postmaster, SIGSTOP)
@@ -79,16 +85,21 @@ struct FencingTests {
             #expect(fence.killed.contains(heldBackend), "the backend holding the transaction was killed")
             #expect(kill(heldBackend, 0) != 0 || (try? String(contentsOfFile: "/proc/\(heldBackend)/status", encoding: .utf8)).flatMap(ProcessStatus.parse)?.isGone == true, "and is gone")
             _ = idle
+            // Long enough for the INSERT to have finished had it lived: it never succeeded, so no
+            // client was told "committed".
+            let insert = await BoundedOutcome.of(within: 20) { _ = try await running.value }
+            print("4a: the long INSERT running through the failover: \(insert)")
+            #expect(insert != .succeeded)
             #expect(InstanceFence.processes(of: db1.dataDirectory).isEmpty, "no process of db1 is left")
             #expect(AtomicFile.exists(db1.dataDirectory + "/standby.signal"))
             #expect(try await Self.inRecovery(access, "db2") == "false")
-            #expect(try await access.withSuperuser(on: try access.node("db2")) { try await $0.value("SELECT count(*)::text FROM marker WHERE note = 'in-flight'") } == "0")
+            #expect(try await access.withSuperuser(on: try access.node("db2")) { try await $0.value("SELECT count(*)::text FROM marker") } == "0")
 
             // Started again, db1 is read-only and never saw the row committed either.
             let labNode = try #require(site.state.nodes.first { $0.name == "db1" })
             try await site.control(labNode).start(logFile: site.directory + "/db1/after-fence.log")
             #expect(try await Self.inRecovery(access, "db1") == "true")
-            #expect(try await access.withSuperuser(on: db1) { try await $0.value("SELECT count(*)::text FROM marker WHERE note = 'in-flight'") } == "0")
+            #expect(try await access.withSuperuser(on: db1) { try await $0.value("SELECT count(*)::text FROM marker") } == "0", "neither row committed on db1 either")
         }
     }
 
