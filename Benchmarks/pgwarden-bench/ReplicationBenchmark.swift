@@ -56,7 +56,7 @@ enum ReplicationBenchmark {
             await target.set("db2")
             await writer.mark("db2")
             let (report, failoverMs) = try await BenchmarkClock.measure {
-                try await FailoverCoordinator(access: SiteAccess(inventory: try site.inventory()), inventoryPath: site.inventoryPath).failover(to: nil, force: false)
+                try await FailoverCoordinator(access: SiteAccess(inventory: try site.inventory()), inventoryPath: site.inventoryPath).failover(to: nil)
             }
             let phases = Dictionary(uniqueKeysWithValues: report.phases.map { ($0.name, $0.milliseconds) })
             let writable = ["observe", "fence", "promote"].compactMap { phases[$0] }.reduce(0, +)

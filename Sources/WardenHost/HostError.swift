@@ -9,6 +9,12 @@ public struct HostError: Error, Sendable, CustomStringConvertible {
         /// Another pgwarden holds the site's lock (``SiteLock``), or the journal shows a run
         /// that must be resumed or undone first.
         case busy
+        /// Refused before changing anything, because acting could do harm (exit 2).
+        case refused
+        /// Failed midway and put back as it was before (exit 3).
+        case rolledBack
+        /// Failed midway and could NOT be put back; the message says what is left (exit 4).
+        case notRolledBack
     }
 
     public var kind: Kind

@@ -20,10 +20,20 @@ enum ErrorReporting {
     static func describe(_ error: any Error) -> (String, String?, Int32) {
         switch error {
         case let error as CoreError: (error.description, error.hint, 2)
-        case let error as HostError: (error.message, error.hint, [.secret, .io, .busy].contains(error.kind) ? 2 : 1)
+        case let error as HostError: (error.message, error.hint, exitCode(of: error.kind))
         case let error as PostgresError: (error.message, error.hint, 1)
         case let error as LabError: (error.message, error.hint, 2)
         default: (String(describing: error), nil, 1)
+        }
+    }
+
+    /// 2 bad input or refused before acting, 3 failed and rolled back, 4 failed and not.
+    static func exitCode(of kind: HostError.Kind) -> Int32 {
+        switch kind {
+        case .secret, .io, .refused, .busy: 2
+        case .rolledBack: 3
+        case .notRolledBack: 4
+        case .permission, .process, .journal, .verification, .timeout: 1
         }
     }
 }

@@ -36,9 +36,12 @@ extension InventoryOptions {
     /// (``SiteLock``) before any fact is collected and holds it until the process ends, and
     /// makes Ctrl-C, SIGTERM and SIGHUP stop at the next step boundary (``Interruption``).
     /// A second writer gets exit 2 naming the holder.
-    func loadForChange(_ command: String) throws -> Inventory {
+    ///
+    /// - Parameter waitSeconds: how long to wait for another writer to finish (failover and
+    ///   switchover wait a while; everything else is refused at once).
+    func loadForChange(_ command: String, waitSeconds: Double = 0) throws -> Inventory {
         let inventory = try load()
-        SiteWriter.held.append(try SiteLock.acquire(stateDirectory: inventory.stateDirectory, site: inventory.site, command: "pgwarden \(command)"))
+        SiteWriter.held.append(try SiteLock.acquire(stateDirectory: inventory.stateDirectory, site: inventory.site, command: "pgwarden \(command)", waitSeconds: waitSeconds))
         Interruption.install()
         return inventory
     }

@@ -23,7 +23,7 @@ struct ReplicaCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let access = SiteAccess(inventory: try inventoryOptions.load())
+                let access = SiteAccess(inventory: try inventoryOptions.loadForChange("replica add"))
                 let report = try await ReplicaProvisioner(access: access) { Console.progress($0) }.add(node)
                 if output.format == .json { try Console.json(report); return }
                 Console.out("\(report.node) is streaming from the primary (slot \(report.slot)) after \(String(format: "%.1f", report.seconds)) s.")
@@ -68,24 +68,54 @@ struct StatusCommand: AsyncParsableCommand {
 struct FailoverCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "failover",
-        abstract: "Promote a standby (the most advanced one unless --to), fencing the old primary first.")
+        abstract: "Promote a standby (the most advanced one unless --to), fencing the old primary first.",
+        discussion: """
+            Refuses (exit 2, nothing changed) when the old primary cannot be fenced: its data directory is \
+            not here or not provably its own and it has no fence_command. On a terminal it asks before acting.
+            """)
     @Option(help: ArgumentHelp("The standby to promote.", valueName: "node"))
     var to: String?
-    @Flag(help: "Promote even if the target is behind the most advanced node (transactions may be lost).")
+    @Flag(name: .customLong("accept-lag"), help: "Promote even if the target is behind the most advanced node: the transactions it lacks are lost.")
+    var acceptLag = false
+    @Option(name: .customLong("unfenced"), help: ArgumentHelp("Promote although NODE (the old primary) could not be fenced: if it runs, there are two primaries.", valueName: "node"))
+    var unfenced: String?
+    @Flag(help: ArgumentHelp("Removed: use --accept-lag or --unfenced NODE.", visibility: .hidden))
     var force = false
+    @Flag(help: "Do not ask for confirmation on a terminal.")
+    var yes = false
     @OptionGroup var inventoryOptions: InventoryOptions
     @OptionGroup var output: FormatOptions
 
     func run() async throws {
         try await reportingErrors {
-            let access = SiteAccess(inventory: try inventoryOptions.load())
-            let report = try await FailoverCoordinator(access: access, inventoryPath: inventoryOptions.path) { Console.progress($0) }
-                .failover(to: to, force: force)
+            if force {
+                throw HostError(.refused, "--force is gone: it accepted two unrelated risks at once",
+                                hint: "use --accept-lag to promote a standby that is behind, or --unfenced NODE to promote although NODE could not be fenced")
+            }
+            let access = SiteAccess(inventory: try inventoryOptions.loadForChange("failover", waitSeconds: 30))
+            let coordinator = FailoverCoordinator(access: access, inventoryPath: inventoryOptions.path) { Console.progress($0) }
+            var plan = try await coordinator.prepareFailover(to: to, acceptLag: acceptLag, unfenced: unfenced)
+            if Confirmation.isInteractive && !yes {
+                while true {
+                    guard Confirmation.ask("pgwarden failover will:", plan.lines, question: "Go ahead?") else {
+                        Console.out("Nothing was changed.")
+                        throw ExitCode(1)
+                    }
+                    // The answer may come minutes later: act only on what is still true.
+                    let again = try await coordinator.prepareFailover(to: to, acceptLag: acceptLag, unfenced: unfenced)
+                    if again.decidesTheSame(as: plan) { plan = again; break }
+                    Console.out("The site changed while you were asked; here is what failover would do now.")
+                    plan = again
+                }
+            }
+            for risk in plan.risks { Console.progress("warning: \(risk)") }
+            let report = try await coordinator.failover(plan)
             if output.format == .json { try Console.json(report); return }
             Console.out("\(report.promoted) is the primary now (it was \(report.lagBytes) bytes behind when promoted).")
             if let fenced = report.fenced { Console.out("\(fenced) is fenced: \(report.fenceAction).") }
             Console.out(FailoverSummary.services(report))
             for phase in report.phases { Console.out("  " + phase.name.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%8.1f ms", phase.milliseconds)) }
+            for risk in report.risks { Console.out("risk taken: \(risk)") }
             for note in report.notes { Console.out("note: \(note)") }
         }
     }
@@ -124,16 +154,28 @@ enum StatusPrinter {
 struct SwitchoverCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchover",
-        abstract: "Planned, without data loss: stop the primary cleanly, promote NODE once it has everything, make the old primary its standby.")
+        abstract: "Planned, without data loss: stop the primary cleanly, promote NODE once it has everything, make the old primary its standby.",
+        discussion: "When NODE fails midway it is fenced and the old primary starts again as primary (exit 3). On a terminal it asks before acting.")
     @Option(help: ArgumentHelp("The streaming standby to promote.", valueName: "node"))
     var to: String
+    @Flag(help: "Do not ask for confirmation on a terminal.")
+    var yes = false
     @OptionGroup var inventoryOptions: InventoryOptions
     @OptionGroup var output: FormatOptions
 
     func run() async throws {
         try await reportingErrors {
-            let access = SiteAccess(inventory: try inventoryOptions.load())
-            let report = try await FailoverCoordinator(access: access, inventoryPath: inventoryOptions.path) { Console.progress($0) }.switchover(to: to)
+            let access = SiteAccess(inventory: try inventoryOptions.loadForChange("switchover", waitSeconds: 30))
+            let coordinator = FailoverCoordinator(access: access, inventoryPath: inventoryOptions.path) { Console.progress($0) }
+            var plan = try await coordinator.prepareSwitchover(to: to)
+            if Confirmation.isInteractive && !yes {
+                guard Confirmation.ask("pgwarden switchover will:", plan.lines, question: "Go ahead?") else {
+                    Console.out("Nothing was changed.")
+                    throw ExitCode(1)
+                }
+                plan = try await coordinator.prepareSwitchover(to: to)
+            }
+            let report = try await coordinator.switchover(plan)
             if output.format == .json { try Console.json(report); return }
             Console.out("\(report.promoted) is the primary now; \(report.fenceAction).")
             Console.out(FailoverSummary.services(report))
@@ -153,7 +195,7 @@ struct RejoinCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
-            let access = SiteAccess(inventory: try inventoryOptions.load())
+            let access = SiteAccess(inventory: try inventoryOptions.loadForChange("rejoin"))
             let report = try await ReplicaProvisioner(access: access) { Console.progress($0) }.rejoin(node, inventoryPath: inventoryOptions.path)
             if output.format == .json { try Console.json(report); return }
             Console.out("\(report.node) is a streaming standby again (slot \(report.slot)) after \(String(format: "%.1f", report.seconds)) s.")

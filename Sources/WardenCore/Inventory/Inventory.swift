@@ -82,6 +82,9 @@ public struct DatabaseNode: Sendable, Hashable {
     /// the server certificate names every one of them, so verify-full works whichever a
     /// service dials.
     public var hostNames: [String] = []
+    /// How to switch the node off when pgwarden cannot fence it on this machine
+    /// (`fence_command:`), e.g. a power-off through IPMI.
+    public var fenceCommand: FenceCommand? = nil
 
     public init(
         name: String, host: String, port: Int, dataDirectory: String, binDirectory: String?,

@@ -102,7 +102,7 @@ public enum InventoryParser {
     // MARK: Sections
 
     private static func readDatabaseNode(_ node: YAMLMapping, base: String) throws(CoreError) -> DatabaseNode {
-        try node.allowOnly(["name", "host", "host_names", "port", "data_dir", "bin_dir", "role", "access"])
+        try node.allowOnly(["name", "host", "host_names", "port", "data_dir", "bin_dir", "role", "access", "fence_command"])
         let port = try node.requiredInt("port")
         guard (1...65535).contains(port) else {
             throw node.value("port")?.error("port \(port) is out of range", hint: "use a TCP port from 1 to 65535") ?? node.error("bad port")
@@ -117,7 +117,41 @@ public enum InventoryParser {
             access: try node.enumValue("access", DatabaseNode.Access.self) ?? .local
         )
         databaseNode.hostNames = try readHostNames(node)
+        databaseNode.fenceCommand = try readFenceCommand(node)
         return databaseNode
+    }
+
+    /// `fence_command: [prog, arg, …]` or `fence_command: {argv: [prog, arg, …], timeout: 30}`.
+    private static func readFenceCommand(_ node: YAMLMapping) throws(CoreError) -> FenceCommand? {
+        guard let value = node.value("fence_command") else { return nil }
+        let example = "e.g. fence_command: [/usr/bin/ipmitool, -I, lanplus, -H, db1-ipmi, chassis, power, off]"
+        let arguments: [YAMLValue]
+        var timeout = FenceCommand.defaultTimeoutSeconds
+        if case .mapping = value.node, let mapping = try node.mapping("fence_command") {
+            try mapping.allowOnly(["argv", "timeout"])
+            guard let argv = try mapping.stringSequence("argv") else {
+                throw mapping.error("fence_command needs argv: the program and its arguments", hint: example)
+            }
+            arguments = argv
+            if let text = try mapping.string("timeout") {
+                guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
+                    throw mapping.value("timeout")?.error("fence_command timeout must be a number of seconds from 1 to 3600, not '\(text)'", hint: "e.g. timeout: 30")
+                        ?? mapping.error("bad timeout")
+                }
+                timeout = seconds
+            }
+        } else {
+            guard let argv = try node.stringSequence("fence_command") else { return nil }
+            arguments = argv
+        }
+        guard let program = arguments.first, !program.text.isEmpty else {
+            throw value.error("fence_command is empty", hint: example)
+        }
+        guard program.text.hasPrefix("/") else {
+            throw program.error("fence_command must start with an absolute program path, not '\(program.text)'",
+                                hint: "pgwarden runs it without a shell or PATH lookup; \(example)")
+        }
+        return FenceCommand(arguments: arguments.map(\.text), timeoutSeconds: timeout)
     }
 
     /// `host_names:` — DNS names only: an address in a certificate is a deliberate choice

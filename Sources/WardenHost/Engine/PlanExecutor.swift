@@ -63,14 +63,21 @@ public struct PlanExecutor: Sendable {
     private let journal: Journal
     private let performer: any StepPerformer
     private let command: String
+    private let refusesOnInterrupted: Bool
     private let progress: Progress
 
-    /// - Parameter command: what makes the run (`apply settings`, `services apply`); an
-    ///   interrupted run is resumed only by the same command.
-    public init(journal: Journal, performer: any StepPerformer, command: String = "apply", progress: @escaping Progress = { _ in }) {
+    /// - Parameters:
+    ///   - command: what makes the run (`apply settings`, `services apply`); an interrupted
+    ///     run is resumed only by the same command.
+    ///   - refusesOnInterrupted: false for a failover's repoint, which must not be held up by
+    ///     an unrelated interrupted apply once a new primary is promoted (the interrupted run
+    ///     stays in the journal for `undo`).
+    public init(journal: Journal, performer: any StepPerformer, command: String = "apply", refusesOnInterrupted: Bool = true,
+                progress: @escaping Progress = { _ in }) {
         self.journal = journal
         self.performer = performer
         self.command = command
+        self.refusesOnInterrupted = refusesOnInterrupted
         self.progress = progress
     }
 
@@ -168,6 +175,7 @@ public struct PlanExecutor: Sendable {
         try repairJournal()
         let records = try journal.records()
         guard let interrupted = UndoWork.interrupted(in: records) else { return nil }
+        guard refusesOnInterrupted else { return nil }
         guard !interrupted.undoStopped, interrupted.command == command else {
             let what = interrupted.undoStopped ? "an undo of run \(interrupted.run) stopped part-way" : "run \(interrupted.run) (\(interrupted.command ?? "an older pgwarden")) was interrupted"
             throw HostError(.busy, "\(what); pgwarden will not start another change on top of it",

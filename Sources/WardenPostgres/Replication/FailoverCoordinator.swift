@@ -7,10 +7,12 @@ import WardenHost
 /// Carries out a ``FailoverDecision``: fence the old primary, promote the target, wait
 /// until it takes writes, and record the new roles in the inventory and the journal.
 ///
-/// Fencing means two things: the old primary is stopped when it is reachable, and a
-/// `standby.signal` is left in its data directory, so that whoever starts it again — a
-/// reboot, a service manager, a hurried admin — gets a read-only standby, never a second
-/// primary. The inventory marks it `fenced`; `pgwarden rejoin` turns it into a real standby.
+/// Fencing means: a `standby.signal` is written into the old primary's (verified) data
+/// directory first, so whoever starts it again — a reboot, a service manager, a hurried
+/// admin — gets a read-only standby, then every process of that server is stopped and killed
+/// (``InstanceFence``), or its `fence_command` powers it off. When neither can be done the
+/// failover is refused unless the operator names the node with `--unfenced`. The inventory
+/// marks it `fenced`; `pgwarden rejoin` turns it into a real standby.
 public struct FailoverCoordinator: Sendable {
     public typealias Progress = @Sendable (String) -> Void
 
@@ -30,12 +32,21 @@ public struct FailoverCoordinator: Sendable {
         /// Each consumer's login to the new primary with its own settings.
         public var consumerLogins: [ConsumerLoginCheck.Result] = []
         public var notes: [String]
+        /// What the local fence did, when the old primary was fenced here.
+        public var instanceFence: InstanceFence.Report? = nil
+        /// Risks accepted with --accept-lag / --unfenced, in words.
+        public var risks: [String] = []
     }
 
     let access: SiteAccess
     let inventoryPath: String
     let progress: Progress
     var writableWaitSeconds: Double = 30
+    /// How long host:port must stay silent after a fence_command (tests shorten it).
+    public var fenceCommandQuietSeconds: Double = 5
+    /// Test-only: runs right before `pg_promote()` is sent to a switchover's target, so a
+    /// test can make the target die at exactly that point (reproduction 9). Nil in pgwarden.
+    public var beforePromote: (@Sendable (DatabaseNode) async throws -> Void)? = nil
 
     public init(access: SiteAccess, inventoryPath: String, progress: @escaping Progress = { _ in }) {
         self.access = access
@@ -43,30 +54,64 @@ public struct FailoverCoordinator: Sendable {
         self.progress = progress
     }
 
-    public func failover(to requested: String?, force: Bool) async throws -> Report {
+    // MARK: Failover
+
+    /// Observes every node and decides; throws `.refused` (nothing changed) when the
+    /// decision refuses. The plan is what the operator confirms.
+    public func prepareFailover(to requested: String?, acceptLag: Bool = false, unfenced: String? = nil) async throws -> FailoverPlan {
+        progress("observe: every node's role and WAL position")
+        let states = await ReplicationStatusCollector.collect(access, timeoutSeconds: 1)
+        var observation: NodeFencer.Observation?
+        if let old = access.inventory.primary {
+            progress("observe: can \(old.name) be fenced from here?")
+            let reachable = states.first { $0.name == old.name }?.reachable ?? false
+            observation = await fencer.observe(old, reachable: reachable)
+        }
+        let decision = FailoverDecision(inventoryPrimary: access.inventory.primary?.name, nodes: states, requestedTarget: requested,
+                                        oldPrimary: observation?.forDecision, acceptLag: acceptLag, unfenced: unfenced)
+        switch decision.outcome {
+        case .refuse(let reason, let hint):
+            throw HostError(.refused, reason, hint: hint + "; nothing was changed")
+        case .promote(let target, let fence, let lag, let risks):
+            return FailoverPlan(target: target, fence: fence, lagBytes: lag, risks: risks,
+                                servicesToRepoint: access.inventory.services.count, fenceExpectation: observation?.expectation)
+        }
+    }
+
+    /// Decides and carries out a failover without asking (the library's and the agent's way).
+    public func failover(to requested: String?, acceptLag: Bool = false, unfenced: String? = nil) async throws -> Report {
+        try await failover(try await prepareFailover(to: requested, acceptLag: acceptLag, unfenced: unfenced))
+    }
+
+    /// Carries out a prepared failover: fence, promote, inventory, repoint.
+    public func failover(_ plan: FailoverPlan) async throws -> Report {
         var phases: [Phase] = []
         var clock = ContinuousClock.now
         func phase(_ name: String) {
             phases.append(Phase(name: name, milliseconds: Self.milliseconds(since: clock)))
             clock = ContinuousClock.now
         }
-
-        progress("observe: every node's role and WAL position")
-        let states = await ReplicationStatusCollector.collect(access, timeoutSeconds: 1)
-        let decision = FailoverDecision(inventoryPrimary: access.inventory.primary?.name, nodes: states, requestedTarget: requested, force: force)
-        guard case .promote(let targetName, let fenceName, let fenceReachable, let lag) = decision.outcome else {
-            if case .refuse(let reason, let hint) = decision.outcome { throw HostError(.verification, reason, hint: hint) }
-            throw HostError(.verification, "failover refused")
-        }
-        phase("observe")
         let journal = Journal(stateDirectory: access.inventory.stateDirectory)
         let run = "failover-\(Int(Date().timeIntervalSince1970))"
+        let targetName = plan.target
+        let fenceName = plan.fence?.node
 
-        // Fence first: two writable primaries are worse than a short outage.
+        // Fence first: two writable primaries are worse than a short outage. A fence that
+        // fails stops the failover here, before anything is promoted.
         var fenceAction = "none (no old primary in the inventory)"
-        if let fenceName, let old = access.inventory.databaseNode(named: fenceName) {
-            fenceAction = try await fence(old, reachable: fenceReachable)
-            try journal.append(JournalRecord(time: Journal.now(), run: run, event: .failover, message: "fenced \(fenceName): \(fenceAction)"))
+        var fenceReport: InstanceFence.Report?
+        if let fence = plan.fence, let old = access.inventory.databaseNode(named: fence.node) {
+            do {
+                (fenceAction, fenceReport) = try await fencer.fence(old, plan: fence, expectation: plan.fenceExpectation)
+            } catch {
+                let described = (error as? HostError).map { ($0.message, $0.hint) } ?? ("\(error)", nil)
+                try? journal.append(JournalRecord(time: Journal.now(), run: run, event: .failover, message: "fence of \(fence.node) failed: \(described.0); nothing promoted"))
+                // Refused before acting (exit 2) or stopped midway, the fence half done (exit 4).
+                let kind: HostError.Kind = (error as? HostError)?.kind == .refused ? .refused : .notRolledBack
+                throw HostError(kind, "\(fence.node) could not be fenced: \(described.0); nothing was promoted",
+                                hint: (described.1.map { $0 + "; " } ?? "") + "once you are sure \(fence.node) is down for good: pgwarden failover --unfenced \(fence.node)")
+            }
+            try journal.append(JournalRecord(time: Journal.now(), run: run, event: .failover, message: "fenced \(fence.node): \(fenceAction)"))
         }
         phase("fence")
 
@@ -74,7 +119,7 @@ public struct FailoverCoordinator: Sendable {
         let target = try access.node(targetName)
         try await promote(target)
         phase("promote")
-        try journal.append(JournalRecord(time: Journal.now(), run: run, event: .failover, message: "promoted \(targetName) (lag \(lag) bytes)"))
+        try journal.append(JournalRecord(time: Journal.now(), run: run, event: .failover, message: "promoted \(targetName) (lag \(plan.lagBytes) bytes)\(plan.risks.isEmpty ? "" : "; accepted: " + plan.risks.joined(separator: "; "))"))
 
         progress("inventory: \(targetName) is the primary\(fenceName.map { ", \($0) is fenced" } ?? "")")
         var text = try AtomicFile.readText(inventoryPath)
@@ -83,8 +128,13 @@ public struct FailoverCoordinator: Sendable {
         try AtomicFile.write(Array(text.utf8), to: inventoryPath, backupPath: access.inventory.stateDirectory + "/backups/warden.yaml.\(run)")
         phase("inventory")
 
-        var report = Report(promoted: targetName, fenced: fenceName, fenceAction: fenceAction, lagBytes: lag, phases: phases, notes: [])
-        try await repointServices(to: target, inventoryText: text, report: &report)
+        var report = Report(promoted: targetName, fenced: fenceName, fenceAction: fenceAction, lagBytes: plan.lagBytes, phases: phases, notes: [])
+        report.instanceFence = fenceReport
+        report.risks = plan.risks
+        if let fence = plan.fence, case .unfenced = fence.method {
+            report.notes.append("\(fence.node) is marked fenced in warden.yaml but was NOT fenced: if it still runs it takes writes; power it off, then `pgwarden rejoin \(fence.node)`")
+        }
+        try await repointServices(to: target, inventoryText: text, command: "failover", report: &report)
         if let share = access.inventory.fileShare {
             let drift = try ShareScanner.drift(share)
             report.notes.append("file share \(share.replica): \(drift?.summary ?? "not compared")\(drift?.inStep == false ? " — copy the share before services use it" : "")")
@@ -92,9 +142,16 @@ public struct FailoverCoordinator: Sendable {
         return report
     }
 
+    var fencer: NodeFencer {
+        var fencer = NodeFencer(access: access, progress: progress)
+        fencer.fenceCommandQuietSeconds = fenceCommandQuietSeconds
+        return fencer
+    }
+
     /// Rewrites every service config of the inventory to the new primary (one verified,
     /// undoable step per file through the change engine), then logs in as each consumer.
-    private func repointServices(to target: DatabaseNode, inventoryText: String, report: inout Report) async throws {
+    /// - Parameter command: `failover` or `switchover`: a plain `undo` never undoes such a run.
+    func repointServices(to target: DatabaseNode, inventoryText: String, command: String, report: inout Report) async throws {
         let inventory = try InventoryParser.parse(inventoryText, path: inventoryPath)
         guard !inventory.services.isEmpty else { return }
         let started = ContinuousClock.now
@@ -103,8 +160,9 @@ public struct FailoverCoordinator: Sendable {
         request.hosts = [ConnectionHostList.Host(name: target.host, port: target.port)]
         let plan = try ServiceFleet.plan(inventory, request: request)
         let keyFile = SealingKeyFile.default(stateDirectory: inventory.stateDirectory)
-        let executor = PlanExecutor(journal: Journal(stateDirectory: inventory.stateDirectory),
-                                    performer: SiteStepPerformer(access: SiteAccess(inventory: inventory, secrets: access.secrets), keyFile: keyFile.exists ? keyFile : nil))
+        let executor = PlanExecutor(journal: Journal(inventory: inventory),
+                                    performer: SiteStepPerformer(access: SiteAccess(inventory: inventory, secrets: access.secrets), keyFile: keyFile.exists ? keyFile : nil),
+                                    command: command, refusesOnInterrupted: false)
         switch try await executor.run(plan) {
         case .completed(let applied):
             report.servicesRepointed = applied
@@ -128,122 +186,21 @@ public struct FailoverCoordinator: Sendable {
         return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
     }
 
-    /// A planned switchover without data loss: checkpoint and cleanly stop the primary, wait
-    /// until the target has replayed its shutdown checkpoint, promote the target, record the
-    /// swap in the inventory, and start the old primary as a standby of the new one.
-    public func switchover(to targetName: String) async throws -> Report {
-        var phases: [Phase] = []
-        var clock = ContinuousClock.now
-        func phase(_ name: String) {
-            phases.append(Phase(name: name, milliseconds: Self.milliseconds(since: clock)))
-            clock = ContinuousClock.now
-        }
-        guard let old = access.inventory.primary else {
-            throw HostError(.verification, "the inventory names no primary", hint: "mark one database node role: primary")
-        }
-        let target = try access.node(targetName)
-        let targetState = await ReplicationStatusCollector.collect(node: target, access: access, timeoutSeconds: 1)
-        guard targetState.role == .standby, targetState.streaming == true else {
-            throw HostError(.verification, "\(targetName) is not a streaming standby (\(targetState.problem ?? targetState.role.rawValue))", hint: "check `pgwarden status`; a switchover needs the target streaming from the primary")
-        }
-        guard old.access == .local, AtomicFile.exists(old.dataDirectory + "/PG_VERSION") else {
-            throw HostError(.verification, "the primary's data directory is not on this machine", hint: "switchover stops the primary cleanly, which pgwarden can only do for local nodes")
-        }
-        let binaries = try await PostgresBinaries.locate(explicit: old.binDirectory)
-        let owner = OSAccount.owner(of: old.dataDirectory) ?? PostgresServerControl.defaultOSUser
-        let control = PostgresServerControl(binaries: binaries, dataDirectory: old.dataDirectory, osUser: owner)
-        phase("observe")
-
-        progress("checkpoint and stop \(old.name) cleanly")
-        try await access.withSuperuser(on: old) { session in try await session.execute("CHECKPOINT") }
-        try await control.stop(mode: "fast")
-        try AtomicFile.write([], to: old.dataDirectory + "/standby.signal", mode: 0o600)
-        if OSAccount.isRoot { try OSAccount.changeOwner(old.dataDirectory + "/standby.signal", to: owner, recursive: false) }
-        let finalCheckpoint = try await latestCheckpoint(binaries: binaries, dataDirectory: old.dataDirectory, owner: owner)
-        phase("stop")
-
-        progress("wait until \(targetName) has replayed \(old.name)'s shutdown checkpoint (\(finalCheckpoint))")
-        let deadline = ContinuousClock.now + .seconds(writableWaitSeconds)
-        while true {
-            let replayed = try await access.withSuperuser(on: target) { session in
-                try await session.value("SELECT pg_last_wal_replay_lsn()::text").flatMap(LSN.init)
-            }
-            if let replayed, replayed > finalCheckpoint { break }
-            guard ContinuousClock.now < deadline else {
-                throw HostError(.verification, "\(targetName) did not replay \(old.name)'s last WAL in time; nothing promoted", hint: "start \(old.name) again (it has a standby.signal now: remove it first) and check replication")
-            }
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        phase("catch-up")
-
-        progress("promote \(targetName)")
-        try await promote(target)
-        phase("promote")
-
-        let run = "switchover-\(Int(Date().timeIntervalSince1970))"
-        var text = try AtomicFile.readText(inventoryPath)
-        text = try InventoryRoleEdit.setRole(.primary, ofNode: targetName, in: text, path: inventoryPath)
-        text = try InventoryRoleEdit.setRole(.standby, ofNode: old.name, in: text, path: inventoryPath)
-        try AtomicFile.write(Array(text.utf8), to: inventoryPath, backupPath: access.inventory.stateDirectory + "/backups/warden.yaml.\(run)")
-        try Journal(stateDirectory: access.inventory.stateDirectory).append(JournalRecord(time: Journal.now(), run: run, event: .failover, message: "switchover \(old.name) -> \(targetName)"))
-        phase("inventory")
-
-        var report = Report(promoted: targetName, fenced: nil, fenceAction: "\(old.name) stopped cleanly and now follows \(targetName)", lagBytes: 0, phases: phases, notes: [])
-        try await repointServices(to: target, inventoryText: text, report: &report)
-
-        progress("start \(old.name) as a standby of \(targetName)")
-        let rejoinStarted = ContinuousClock.now
-        let swapped = SiteAccess(inventory: try InventoryParser.parse(text, path: inventoryPath), secrets: access.secrets)
-        try await ReplicaProvisioner(access: swapped, progress: progress).follow(old.name)
-        report.phases.append(Phase(name: "rejoin", milliseconds: Self.milliseconds(since: rejoinStarted)))
-        return report
-    }
-
-    /// `Latest checkpoint location` from pg_controldata of a stopped cluster.
-    private func latestCheckpoint(binaries: PostgresBinaries, dataDirectory: String, owner: String) async throws -> LSN {
-        var environment = ProcessInfo.processInfo.environment
-        environment["LC_ALL"] = "C"
-        let result = try await ProcessRunner().run(binaries.path("pg_controldata"), [dataDirectory], user: owner, environment: environment)
-        for line in result.standardOutput.split(separator: "\n") where line.hasPrefix("Latest checkpoint location:") {
-            if let text = line.split(separator: ":").last?.trimmingCharacters(in: .whitespaces), let lsn = LSN(text) { return lsn }
-        }
-        throw HostError(.process, "cannot read the last checkpoint of \(dataDirectory) from pg_controldata", hint: result.standardError)
-    }
-
     // MARK: Phases
 
-    /// Stops the old primary when it runs here and leaves a standby.signal behind.
-    private func fence(_ node: DatabaseNode, reachable: Bool) async throws -> String {
-        guard node.access == .local, AtomicFile.exists(node.dataDirectory + "/PG_VERSION") else {
-            return reachable ? "NOT fenced: its data directory is not on this machine; stop it by hand" : "unreachable and not on this machine; it must not be restarted"
-        }
-        let owner = OSAccount.owner(of: node.dataDirectory) ?? PostgresServerControl.defaultOSUser
-        let control = PostgresServerControl(binaries: try await PostgresBinaries.locate(explicit: node.binDirectory), dataDirectory: node.dataDirectory, osUser: owner)
-        var actions: [String] = []
-        if control.isRunning {
-            progress("fence \(node.name): stop it")
-            try await control.stop(mode: "fast")
-            actions.append("stopped")
-        } else {
-            actions.append("not running")
-        }
-        let signal = node.dataDirectory + "/standby.signal"
-        if !AtomicFile.exists(signal) {
-            try AtomicFile.write([], to: signal, mode: 0o600)
-            if OSAccount.isRoot { try OSAccount.changeOwner(signal, to: owner, recursive: false) }
-        }
-        actions.append("standby.signal written so it can only start read-only")
-        return actions.joined(separator: "; ")
-    }
-
     /// pg_promote(), then wait until a transaction id can be assigned (a real write).
-    private func promote(_ node: DatabaseNode) async throws {
+    func promote(_ node: DatabaseNode) async throws {
         try await access.withSuperuser(on: node) { session in
             let promoted = try await session.value("SELECT pg_promote(true, \(Int(writableWaitSeconds)))::text")
             guard promoted == "true" else {
                 throw HostError(.verification, "pg_promote() on \(node.name) did not finish within \(Int(writableWaitSeconds)) s", hint: "see the node's server log")
             }
         }
+        try await waitUntilWritable(node)
+    }
+
+    /// Waits until `node` is out of recovery and assigns a transaction id (a real write).
+    func waitUntilWritable(_ node: DatabaseNode) async throws {
         let deadline = ContinuousClock.now + .seconds(writableWaitSeconds)
         while true {
             do {

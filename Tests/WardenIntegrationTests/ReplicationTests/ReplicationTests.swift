@@ -42,7 +42,7 @@ struct ReplicationTests {
             kill(pid, SIGKILL)
             // Gone for good (reaped, and its children exited), not just a zombie.
             try await waitFor { kill(pid, 0) != 0 && errno == ESRCH }
-            let failover = try await FailoverCoordinator(access: access, inventoryPath: site.inventoryPath).failover(to: nil, force: false)
+            let failover = try await FailoverCoordinator(access: access, inventoryPath: site.inventoryPath).failover(to: nil)
             #expect(failover.promoted == "db2")
             #expect(failover.fenced == "db1")
             #expect(try await access.withSuperuser(on: standbyNode) { try await $0.value("SELECT pg_is_in_recovery()::text") } == "false")
@@ -94,7 +94,7 @@ struct ReplicationTests {
         try await withLab(standby: true) { site in
             let before = try AtomicFile.read(site.inventoryPath)
             let error = await #expect(throws: HostError.self) {
-                _ = try await FailoverCoordinator(access: try site.access(), inventoryPath: site.inventoryPath).failover(to: nil, force: false)
+                _ = try await FailoverCoordinator(access: try site.access(), inventoryPath: site.inventoryPath).failover(to: nil)
             }
             #expect(error?.message == "no reachable standby to promote")
             #expect(try AtomicFile.read(site.inventoryPath) == before)
@@ -201,7 +201,7 @@ struct SwitchoverTests {
             let pid = try #require(control.postmasterPID())
             kill(pid, SIGKILL)
             try await waitFor { kill(pid, 0) != 0 && errno == ESRCH }
-            _ = try await FailoverCoordinator(access: access, inventoryPath: site.inventoryPath).failover(to: nil, force: false)
+            _ = try await FailoverCoordinator(access: access, inventoryPath: site.inventoryPath).failover(to: nil)
             // The new primary moves on; the old one must follow that history.
             try await PostgresSession.with(try site.access().target(node: try access.node("db2"))) { try await $0.execute("CREATE TABLE after_failover(x int)") }
 
@@ -231,7 +231,7 @@ struct SwitchoverTests {
 
 @Suite("Failover refuses a standby that fell behind")
 struct LaggingStandbyTests {
-    @Test func laggingTargetIsRefusedUnlessForced() async throws {
+    @Test func laggingTargetIsRefusedUnlessLagIsAccepted() async throws {
         try await withLab(standby: true) { site in
             let access = try site.access()
             _ = try await ReplicaProvisioner(access: access).add("db2")
@@ -251,14 +251,14 @@ struct LaggingStandbyTests {
 
             let before = try AtomicFile.read(site.inventoryPath)
             let error = await #expect(throws: HostError.self) {
-                _ = try await FailoverCoordinator(access: access, inventoryPath: site.inventoryPath).failover(to: "db2", force: false)
+                _ = try await FailoverCoordinator(access: access, inventoryPath: site.inventoryPath).failover(to: "db2")
             }
             #expect(error?.message.contains("bytes behind") == true, "\(String(describing: error))")
-            #expect(error?.hint?.contains("--force") == true)
+            #expect(error?.hint?.contains("--accept-lag") == true)
             #expect(try AtomicFile.read(site.inventoryPath) == before, "a refused failover changes nothing")
             #expect(await site.status().first?.acceptsConnections == true, "the primary was not fenced")
 
-            let forced = try await FailoverCoordinator(access: access, inventoryPath: site.inventoryPath).failover(to: "db2", force: true)
+            let forced = try await FailoverCoordinator(access: access, inventoryPath: site.inventoryPath).failover(to: "db2", acceptLag: true)
             #expect(forced.promoted == "db2")
             #expect(forced.fenced == "db1")
         }

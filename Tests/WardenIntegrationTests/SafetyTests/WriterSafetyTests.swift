@@ -300,3 +300,34 @@ struct SignalSafetyTests {
         }
     }
 }
+
+// MARK: - The lock and the servers pgwarden starts
+
+@Suite("A server pgwarden starts never holds the site lock")
+struct LockInheritanceTests {
+    /// `replica add` starts db2's postmaster while it holds the lock. Opened close-on-exec,
+    /// the lock's descriptor does not reach pg_ctl or the postmaster: once pgwarden exits, no
+    /// process has the lock file open, and the next writer gets the lock.
+    @Test func replicaAddLeavesNoHolder() async throws {
+        try await withLab(standby: true) { site in
+            let common = ["--inventory", site.inventoryPath]
+            let added = try await CLIProcess.run(["replica", "add", "db2"] + common)
+            #expect(added.status == 0, "\(added.standardError)")
+            let inventory = try site.inventory()
+            let lock = inventory.stateDirectory + "/lock"
+            #expect(AtomicFile.exists(lock))
+            #expect(Self.processesHolding(lock).isEmpty, "processes with the lock open: \(Self.processesHolding(lock))")
+            let next = try SiteLock.acquire(stateDirectory: inventory.stateDirectory, site: inventory.site, command: "test")
+            #expect(next.path == lock)
+        }
+    }
+
+    /// Pids whose open descriptors include `path`.
+    static func processesHolding(_ path: String) -> [String] {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.filter { Int($0) != nil } ?? []
+        return pids.filter { pid in
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")) ?? []
+            return fds.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)")) == path }
+        }
+    }
+}
