@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -101,15 +102,38 @@ public struct PostgresSession: Sendable {
         for bind in binds {
             if let bind { bindings.append(bind) } else { bindings.appendNull() }
         }
+        let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
         do {
-            let sequence = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: Self.logger)
-            var result: [[String?]] = []
-            for try await row in sequence {
-                result.append(try row.map { try $0.decode(String?.self) })
+            return try await failingWhenClosed { [connection] in
+                let sequence = try await connection.query(query, logger: Self.logger)
+                var result: [[String?]] = []
+                for try await row in sequence {
+                    result.append(try row.map { try $0.decode(String?.self) })
+                }
+                return result
             }
-            return result
         } catch {
             throw Self.classify(error, target: target)
+        }
+    }
+
+    /// Runs `body`, and fails it the moment the connection closes.
+    ///
+    /// Why: with PostgresNIO 1.33 a query on a connection whose server process died — an idle
+    /// session whose backend was SIGKILLed, a busy one killed mid-query, a fenced primary —
+    /// never returns, although the channel is closed (measured in `DeadSessionTests`). A
+    /// pgwarden waiting on it would hold the site lock for ever; with many lab tests at once
+    /// it was the "continuation that never resumed".
+    private func failingWhenClosed<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let once = ResumeOnce<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            once.set(continuation)
+            Task {
+                do { once.resume(with: .success(try await body())) } catch { once.resume(with: .failure(error)) }
+            }
+            connection.closeFuture.whenComplete { _ in
+                once.resume(with: .failure(PostgresError(.connection, "the server closed the connection")))
+            }
         }
     }
 
@@ -267,5 +291,38 @@ public struct PostgresSession: Sendable {
             return PostgresError(.tls, "TLS with \(where_) failed: \(text)", hint: "check the server certificate, the CA file and the host name")
         }
         return PostgresError(.connection, "cannot talk to \(where_): \(text)")
+    }
+}
+
+// MARK: - One answer from two racers
+
+/// Resumes a continuation with the first result offered and ignores the rest.
+final class ResumeOnce<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, any Error>?
+    private var early: Result<T, any Error>?
+
+    func set(_ continuation: CheckedContinuation<T, any Error>) {
+        lock.lock()
+        if let early {
+            lock.unlock()
+            continuation.resume(with: early)
+            return
+        }
+        self.continuation = continuation
+        lock.unlock()
+    }
+
+    func resume(with result: Result<T, any Error>) {
+        lock.lock()
+        guard let continuation else {
+            if early == nil { early = result }
+            lock.unlock()
+            return
+        }
+        self.continuation = nil
+        early = result
+        lock.unlock()
+        continuation.resume(with: result)
     }
 }
