@@ -114,13 +114,21 @@ public struct RoleFacts: Sendable, Hashable, Codable {
     public var isReplication: Bool
     /// `nil` when the verifier could not be seen (read through pg_roles, not pg_authid).
     public var password: PasswordFact?
+    /// Every role this one is a member of, directly or through others: the closure of
+    /// `pg_auth_members`, as pg_hba's `+group` and `samerole` use it (INHERIT and superuser
+    /// status play no part).
+    public var memberOf: Set<String>
 
-    public init(name: String, canLogin: Bool = true, isSuperuser: Bool = false, isReplication: Bool = false, password: PasswordFact?) {
+    public init(
+        name: String, canLogin: Bool = true, isSuperuser: Bool = false, isReplication: Bool = false, password: PasswordFact?,
+        memberOf: Set<String> = []
+    ) {
         self.name = name
         self.canLogin = canLogin
         self.isSuperuser = isSuperuser
         self.isReplication = isReplication
         self.password = password
+        self.memberOf = memberOf
     }
 }
 
