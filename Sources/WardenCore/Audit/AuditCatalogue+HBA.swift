@@ -92,7 +92,8 @@ extension AuditCatalogue {
         ) { facts, rule in
             facts.nodes.flatMap { node -> [Finding] in
                 guard let parsed = parsedHBA(node) else { return [] }
-                return HBAAnalysis(file: parsed.file).unreachable.map { dead in
+                let version = node.serverVersionNumber.flatMap { try? PostgresVersionTraits(serverVersionNum: $0) }
+                return HBAAnalysis(file: parsed.file, version: version).unreachable.map { dead in
                     let location = FileLocation(file: parsed.path, line: dead.line)
                     let text = parsed.file.rule(atLine: dead.line)?.text ?? ""
                     let why: String

@@ -65,7 +65,7 @@ public struct HBAEvaluator: Sendable, Hashable {
     }
 
     /// Shadowed and duplicate records, and what each record applies to.
-    public var analysis: HBAAnalysis { HBAAnalysis(file: file) }
+    public var analysis: HBAAnalysis { HBAAnalysis(file: file, version: version) }
 
     // MARK: Matching one record
 
