@@ -84,8 +84,13 @@ struct DifferentialLab {
 
     /// What one connection of a login got, as the evaluator predicts or the log shows.
     enum Seen: Hashable, CustomStringConvertible {
+        /// A password method on this line refused the (wrong) password.
         case line(Int, HBATransport)
         case noEntry(HBATransport)
+        /// A `reject` line (PostgreSQL does not say which).
+        case rejected(HBATransport)
+        /// A `trust` line let the connection in (PostgreSQL does not say which).
+        case admitted
         case atOrAfter(Int, HBATransport)
         case other(String)
 
@@ -93,75 +98,89 @@ struct DifferentialLab {
             switch self {
             case .line(let line, let transport): "line \(line) (\(transport.rawValue))"
             case .noEntry(let transport): "no entry (\(transport.rawValue))"
+            case .rejected(let transport): "rejected (\(transport.rawValue))"
+            case .admitted: "admitted without a password"
             case .atOrAfter(let line, let transport): "undecidable at line \(line) (\(transport.rawValue))"
             case .other(let text): text
             }
         }
     }
 
+    /// The two loads of each generated file, with the same line numbering.
+    enum Variant: String, CaseIterable {
+        /// Every method `password`: the log names the line of every match.
+        case marker
+        /// The file as generated: only the outcome is logged for trust and reject.
+        case original
+    }
+
     func check(fileSeed: UInt64, index: Int, attempts count: Int, summary: inout DifferentialSummary) async throws {
         var generator = HBAFileGenerator(seed: fileSeed, subnet: network.subnet)
-        let sentinel = "pgw_sentinel_\(index)"
-        let (_, marker) = generator.file(sentinel: sentinel, admin: Self.adminLine)
-        try admin.writeHBA(marker)
-        try await PostgresSession.with(try admin.target(sslMode: .disable)) { session in _ = try await session.value("SELECT pg_reload_conf()::text") }
-
-        // A file PostgreSQL refuses is a parser test, never used for logins.
-        let errors = try await PostgresSession.with(try admin.target(sslMode: .disable)) { session in
-            try await session.rows("SELECT line_number::text, error FROM pg_hba_file_rules WHERE error IS NOT NULL ORDER BY line_number")
-        }
-        if let first = errors.first {
-            summary.rejectedFiles += 1
-            let line = first.first.flatMap { $0.flatMap { Int($0) } }
-            do {
-                _ = try HBAFile(parsing: marker)
-                summary.mismatches += 1
-                Issue.record("seed \(fileSeed): PostgreSQL refuses line \(line ?? 0) (\(first.last.flatMap { $0 } ?? "")); pgwarden's parser accepts the file:\n\(Self.numbered(marker))")
-            } catch {
-                if error.position?.line != line {
-                    summary.mismatches += 1
-                    Issue.record("seed \(fileSeed): PostgreSQL refuses line \(line ?? 0), pgwarden \(error.position.map { "line \($0.line)" } ?? "the file"): \(error.message)")
-                }
-            }
-            try admin.writeHBA("host all all 0.0.0.0/0 md5\n")
-            return
-        }
-        try await waitForSentinel(sentinel, fileSeed: fileSeed)
-
-        let file = try HBAFile(parsing: marker)
-        let evaluator = HBAEvaluator(file: file, serverInterfaces: interfaces, version: version)
+        let (original, marker) = generator.file(sentinel: "pgw_sentinel_\(index)", admin: Self.adminLine)
         let plan = attempts(&generator, count: count)
-        let offset = (try? FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int) ?? 0
-        let outputs = try await run(plan)
-        try await barrier(sentinel)
-        let observed = try readLog(from: offset)
-
         summary.files += 1
-        var unmatched = observed
-        for attempt in plan {
-            let expected = expectation(attempt, evaluator)
-            let key = Self.key(host: attempt.source.client, user: attempt.user, database: attempt.database ?? "")
-            let seen = unmatched.removeValue(forKey: key) ?? []
-            summary.attempts += 1
-            summary.connections += seen.count
-            guard Self.agree(expected, seen) else {
+        for variant in Variant.allCases {
+            // Each load has its own sentinel, so a reload that did not happen is noticed.
+            let sentinel = "pgw_sentinel_\(index)\(variant.rawValue.prefix(1))"
+            let text = (variant == .marker ? marker : original)
+                .replacingFirst("host pgw_sentinel_\(index) ", with: "host \(sentinel) ")
+            guard try await load(text, sentinel: sentinel, fileSeed: fileSeed, summary: &summary) else { return }
+            let evaluator = HBAEvaluator(file: try HBAFile(parsing: text), serverInterfaces: interfaces, version: version)
+            let offset = (try? FileManager.default.attributesOfItem(atPath: logPath)[.size] as? Int) ?? 0
+            let outputs = try await run(plan)
+            try await barrier(sentinel)
+            var unmatched = try readLog(from: offset)
+            for attempt in plan {
+                let expected = expectation(attempt, evaluator, variant)
+                let seen = unmatched.removeValue(forKey: Self.key(host: attempt.source.client, user: attempt.user, database: attempt.database ?? "")) ?? []
+                summary.attempts += 1
+                summary.connections += seen.count
+                guard !Self.agree(expected, seen) else { continue }
                 summary.mismatches += 1
                 Issue.record("""
-                    seed \(fileSeed) (file \(index)): \(attempt)
+                    seed \(fileSeed) (file \(index), \(variant.rawValue) variant): \(attempt)
                       evaluator:  \(expected.map(\.description).joined(separator: ", then "))
                       PostgreSQL: \(seen.map(\.description).joined(separator: ", then "))
                       memberships of \(attempt.user): \((memberships[attempt.user] ?? []).sorted()), exists: \(roles.contains(attempt.user))
                       psql: \(outputs[attempt]?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
                     pg_hba.conf in force:
-                    \(Self.numbered(marker))
+                    \(Self.numbered(text))
                     """)
-                continue
+            }
+            for (key, entries) in unmatched where !entries.isEmpty {
+                summary.mismatches += 1
+                Issue.record("seed \(fileSeed) (\(variant.rawValue)): log entries for no attempt (seen from an unexpected address?): \(key) \(entries)")
             }
         }
-        for (key, entries) in unmatched where !entries.isEmpty {
-            summary.mismatches += 1
-            Issue.record("seed \(fileSeed): log entries for no attempt (seen from an unexpected address?): \(key) \(entries)")
+    }
+
+    /// Writes `text` as pg_hba.conf and reloads; true once it is in force. A file PostgreSQL
+    /// refuses is a parser test instead (pgwarden's parser must refuse it at the same line),
+    /// never used for logins: false.
+    func load(_ text: String, sentinel: String, fileSeed: UInt64, summary: inout DifferentialSummary) async throws -> Bool {
+        try admin.writeHBA(text)
+        let errors = try await PostgresSession.with(try admin.target(sslMode: .disable)) { session in
+            _ = try await session.value("SELECT pg_reload_conf()::text")
+            return try await session.rows("SELECT line_number::text, error FROM pg_hba_file_rules WHERE error IS NOT NULL ORDER BY line_number")
         }
+        guard let first = errors.first else {
+            try await waitForSentinel(sentinel, fileSeed: fileSeed)
+            return true
+        }
+        summary.rejectedFiles += 1
+        let line = first.first.flatMap { $0.flatMap { Int($0) } }
+        do {
+            _ = try HBAFile(parsing: text)
+            summary.mismatches += 1
+            Issue.record("seed \(fileSeed): PostgreSQL refuses line \(line ?? 0) (\(first.last.flatMap { $0 } ?? "")); pgwarden's parser accepts the file:\n\(Self.numbered(text))")
+        } catch {
+            if error.position?.line != line {
+                summary.mismatches += 1
+                Issue.record("seed \(fileSeed): PostgreSQL refuses line \(line ?? 0), pgwarden \(error.position.map { "line \($0.line)" } ?? "the file"): \(error.message)")
+            }
+        }
+        try admin.writeHBA("host all all 0.0.0.0/0 md5\n")
+        return false
     }
 
     // MARK: Attempts
@@ -183,8 +202,9 @@ struct DifferentialLab {
         return result
     }
 
-    /// What the evaluator says libpq's login leaves in the log, connection by connection.
-    func expectation(_ attempt: Attempt, _ evaluator: HBAEvaluator) -> [Seen] {
+    /// What the evaluator says libpq's login (with a wrong password) leaves in the log,
+    /// connection by connection.
+    func expectation(_ attempt: Attempt, _ evaluator: HBAEvaluator, _ variant: Variant) -> [Seen] {
         let connection = HBAConnectionAttempt(
             transport: .tcpPlain, clientAddress: IPAddress(attempt.source.client),
             target: attempt.database.map { .database($0) } ?? .physicalReplication, role: attempt.user,
@@ -192,6 +212,8 @@ struct DifferentialLab {
         let negotiation = ClientTLSNegotiation.of(driver: .libpq, sslMode: attempt.sslMode, serverSSL: true)
         return evaluator.login(connection, over: negotiation.transports, credentialsAccepted: false).attempts.map { step in
             switch step.decision {
+            case .matched(let numbered) where variant == .original && numbered.rule.method == .trust: .admitted
+            case .matched(let numbered) where variant == .original && numbered.rule.method == .reject: .rejected(step.transport)
             case .matched(let numbered): .line(numbered.line, step.transport)
             case .noEntry: .noEntry(step.transport)
             case .undecidable(let line, _): .atOrAfter(line, step.transport)
@@ -207,9 +229,10 @@ struct DifferentialLab {
         return zip(expected, seen).allSatisfy { expected, seen in
             switch (expected, seen) {
             case (.line(let a, _), .line(let b, _)): a == b
-            case (.noEntry(let a), .noEntry(let b)): a == b
+            case (.noEntry(let a), .noEntry(let b)), (.rejected(let a), .rejected(let b)): a == b
+            case (.admitted, .admitted): true
             case (.atOrAfter(let a, _), .line(let b, _)): b >= a
-            case (.atOrAfter, .noEntry): true
+            case (.atOrAfter, .noEntry), (.atOrAfter, .rejected), (.atOrAfter, .admitted): true
             default: false
             }
         }
@@ -287,31 +310,41 @@ struct DifferentialLab {
         "\(IPAddress(host)?.description ?? host)|\(user)|\(database)"
     }
 
-    /// FATAL entries after `offset`, by client address, role and database, in log order.
+    /// What each connection after `offset` got, by client address, role and database, in
+    /// log order: a connection (one backend pid) counts once, by its first telling entry
+    /// (a FATAL about pg_hba or the password, or "connection authorized"; a FATAL after
+    /// that, such as a missing database, changes nothing).
     func readLog(from offset: Int) throws -> [String: [Seen]] {
         let bytes = try AtomicFile.read(logPath)
         let text = String(decoding: bytes.dropFirst(offset), as: UTF8.self)
         var result: [String: [Seen]] = [:]
+        var decided = Set<Int>()
         for line in text.split(separator: "\n") {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                  object["error_severity"] as? String == "FATAL",
+                  let pid = object["pid"] as? Int, !decided.contains(pid),
                   let host = object["remote_host"] as? String, let user = object["user"] as? String,
-                  user != "barrier", user != "sentinel"
+                  !["barrier", "sentinel", "postgres"].contains(user)
             else { continue }
-            let database = object["dbname"] as? String ?? ""
+            let severity = object["error_severity"] as? String ?? ""
             let message = object["message"] as? String ?? ""
             let detail = object["detail"] as? String ?? ""
+            let transport: HBATransport = message.contains("SSL encryption") ? .tcpSSL : .tcpPlain
             let seen: Seen
-            if message.hasPrefix("password authentication failed"),
-               let range = detail.range(of: "Connection matched pg_hba.conf line ") {
-                let number = detail[range.upperBound...].prefix { $0.isNumber }
-                seen = .line(Int(number) ?? -1, .tcpPlain)
+            if severity == "LOG", message.hasPrefix("connection authorized") || message.hasPrefix("replication connection authorized") {
+                seen = .admitted
+            } else if severity != "FATAL" {
+                continue
+            } else if message.hasPrefix("password authentication failed"), let range = detail.range(of: "Connection matched pg_hba.conf line ") {
+                seen = .line(Int(detail[range.upperBound...].prefix { $0.isNumber }) ?? -1, .tcpPlain)
             } else if message.hasPrefix("no pg_hba.conf entry") {
-                seen = .noEntry(message.contains("SSL encryption") ? .tcpSSL : .tcpPlain)
+                seen = .noEntry(transport)
+            } else if message.hasPrefix("pg_hba.conf rejects ") {
+                seen = .rejected(transport)
             } else {
                 seen = .other(message)
             }
-            result[Self.key(host: host, user: user, database: database), default: []].append(seen)
+            decided.insert(pid)
+            result[Self.key(host: host, user: user, database: object["dbname"] as? String ?? ""), default: []].append(seen)
         }
         return result
     }
