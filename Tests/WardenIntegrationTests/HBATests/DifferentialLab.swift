@@ -117,7 +117,7 @@ struct DifferentialLab {
     func check(fileSeed: UInt64, index: Int, attempts count: Int, summary: inout DifferentialSummary) async throws {
         var generator = HBAFileGenerator(seed: fileSeed, subnet: network.subnet)
         let (original, marker) = generator.file(sentinel: "pgw_sentinel_\(index)", admin: Self.adminLine)
-        let plan = attempts(&generator, count: count)
+        let plan = attempts(&generator, count: count, file: try HBAFile(parsing: marker))
         summary.files += 1
         for variant in Variant.allCases {
             // Each load has its own sentinel, so a reload that did not happen is noticed.
@@ -135,6 +135,7 @@ struct DifferentialLab {
                 let seen = unmatched.removeValue(forKey: Self.key(host: attempt.source.client, user: attempt.user, database: attempt.database ?? "")) ?? []
                 summary.attempts += 1
                 summary.connections += seen.count
+                if variant == .marker { summary.cover(attempt: attempt, expected: expected, file: try HBAFile(parsing: text), memberships: memberships) }
                 guard !Self.agree(expected, seen) else { continue }
                 summary.mismatches += 1
                 Issue.record("""
@@ -185,18 +186,49 @@ struct DifferentialLab {
 
     // MARK: Attempts
 
-    func attempts(_ generator: inout HBAFileGenerator, count: Int) -> [Attempt] {
+    /// `count` logins with distinct (source, role, database): half aimed at a random record
+    /// of `file` (its role, group member, database, samerole group…), so that lines match
+    /// and not only "no entry", half at random.
+    func attempts(_ generator: inout HBAFileGenerator, count: Int, file: HBAFile) -> [Attempt] {
         let users = Array(roles.intersection(HBAFileGenerator.members + HBAFileGenerator.groups + HBAFileGenerator.oddRoles + [HBAFileGenerator.superuser])).sorted()
             + HBAFileGenerator.ghosts
+        let records = file.rules.map(\.rule).filter { $0.connectionType != .local }
         var keys = Set<String>()
         var result: [Attempt] = []
         var tries = 0
         while result.count < count, tries < count * 20 {
             tries += 1
-            let source = generator.pick(network.sources)
-            let user = generator.pick(users)
-            let database: String? = generator.chance(10) ? nil : generator.pick(HBAFileGenerator.requestedDatabases)
-            guard keys.insert(Self.key(host: source.client, user: user, database: database ?? "")).inserted else { continue }
+            var source = generator.pick(network.sources)
+            var user = generator.pick(users)
+            var database: String? = generator.chance(10) ? nil : generator.pick(HBAFileGenerator.requestedDatabases)
+            if !records.isEmpty, generator.chance(50) {
+                let record = generator.pick(records)
+                if case .range(let range)? = record.address {
+                    let fitting = network.sources.filter { IPAddress($0.client).map(range.contains) == true }
+                    if !fitting.isEmpty { source = generator.pick(fitting) }
+                }
+                switch generator.pick(record.users) {
+                case .name(let name): user = name
+                case .regex(let pattern): user = "/" + pattern
+                case .member(let group):
+                    let members = users.filter { $0 == group || memberships[$0]?.contains(group) == true }
+                    if !members.isEmpty { user = generator.pick(members) }
+                case .all, .file: break
+                }
+                switch generator.pick(record.databases) {
+                case .name(let name): database = name
+                case .regex(let pattern): database = "/" + pattern
+                case .sameUser: database = user
+                case .sameRole:
+                    let groups = (memberships[user] ?? []).sorted()
+                    database = groups.isEmpty || generator.chance(20) ? user : generator.pick(groups)
+                case .replication: database = nil
+                case .all, .file: break
+                }
+            }
+            // The admin line's role is the test's own (its log entries are not attempts').
+            guard user != LabSite.superuser,
+                  keys.insert(Self.key(host: source.client, user: user, database: database ?? "")).inserted else { continue }
             result.append(Attempt(source: source, user: user, database: database, sslMode: generator.pick([.disable, .allow, .prefer, .prefer, .require])))
         }
         return result
@@ -212,8 +244,8 @@ struct DifferentialLab {
         let negotiation = ClientTLSNegotiation.of(driver: .libpq, sslMode: attempt.sslMode, serverSSL: true)
         return evaluator.login(connection, over: negotiation.transports, credentialsAccepted: false).attempts.map { step in
             switch step.decision {
-            case .matched(let numbered) where variant == .original && numbered.rule.method == .trust: .admitted
-            case .matched(let numbered) where variant == .original && numbered.rule.method == .reject: .rejected(step.transport)
+            case .matched(let numbered) where numbered.rule.method == .trust: .admitted
+            case .matched(let numbered) where numbered.rule.method == .reject: .rejected(step.transport)
             case .matched(let numbered): .line(numbered.line, step.transport)
             case .noEntry: .noEntry(step.transport)
             case .undecidable(let line, _): .atOrAfter(line, step.transport)

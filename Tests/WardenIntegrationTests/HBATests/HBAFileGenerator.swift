@@ -67,6 +67,8 @@ struct HBAFileGenerator {
         for odd in Self.oddRoles { statements.append("CREATE ROLE \(quoted(odd)) LOGIN") }
         // A superuser granted nothing: it must match no +group line.
         statements.append("CREATE ROLE \(quoted(Self.superuser)) LOGIN SUPERUSER")
+        // Issue 12's reproduction, always: m1 a direct member of g3, m2 one through g1.
+        statements += ["GRANT \"g3\" TO \"m1\"", "GRANT \"g3\" TO \"g1\"", "GRANT \"g1\" TO \"m2\""]
         // Sub-groups: only a higher-numbered group contains a lower one (no cycles).
         for (index, group) in Self.groups.enumerated() where index > 0 {
             for inner in Self.groups[..<index] where chance(35) {
@@ -101,6 +103,7 @@ struct HBAFileGenerator {
             "all", "samehost", "samenet", "127.0.0.1/32", "127.0.0.0/8", "10.\(b).1.2/32", "10.\(b).1.77/24", "10.\(b).0.0/16",
             "10.\(b).2.0/25", "10.\(b).2.128/25", "0.0.0.0/0", "::/0", "::1/128", "fd7a:\(b)::/64", "fd7a:\(b)::2/128",
             "fd7a:\(b)::99/64", "10.\(b).1.0 255.255.255.0", "10.0.0.77 255.0.0.255", "127.0.0.1 255.255.255.255",
+            "127.9.9.1 255.0.0.255", "10.0.1.2 255.0.255.255",
             "fd7a:\(b):: ffff:ffff:ffff:ffff::",
         ]
     }
