@@ -215,7 +215,8 @@ public struct HBARuleFact: Sendable, Hashable, Codable {
 
     public var location: FileLocation { FileLocation(file: fileName ?? "pg_hba.conf", line: lineNumber) }
 
-    /// The client range's prefix length (0 = everyone), nil for names and keywords.
+    /// The client range's width as the number of bits that must match (0 = everyone; for a
+    /// netmask with holes, its one bits), nil for names and keywords.
     public var prefixLength: Int? {
         guard let address else { return nil }
         if address == "all" { return 0 }
@@ -243,12 +244,13 @@ public struct HBARuleFact: Sendable, Hashable, Codable {
     }
 
     /// Whether the address is the IPv4 or IPv6 loopback (or `samehost`).
+    /// A netmask with holes (`127.0.0.1 0.0.0.255`) is judged by the addresses it really
+    /// admits, not by its number of one bits.
     public var isLoopbackOnly: Bool {
         guard let address else { return false }
         if address == "samehost" || address == "localhost" { return true }
-        if address.hasPrefix("127.") { return (prefixLength ?? 32) >= 8 }
-        if address == "::1" { return (prefixLength ?? 128) == 128 }
-        return false
+        guard let range = ClientNetwork(rule: self) else { return false }
+        return ClientNetwork.loopback.contains { $0.contains(range) }
     }
 }
 

@@ -165,6 +165,19 @@ struct ClientNetworkTests {
         #expect(range.prefixLength == 24)
         #expect(ClientNetwork(rule: HBARuleFact(lineNumber: 1, type: "host", address: "db1", method: "md5")) == nil)
     }
+
+    @Test("a netmask with holes is judged by the addresses it admits")
+    func maskWithHoles() throws {
+        let holes = HBARuleFact(lineNumber: 1, type: "host", address: "10.0.0.77", netmask: "255.0.0.255", method: "md5")
+        let range = try #require(ClientNetwork(rule: holes))
+        #expect(range.prefixLength == nil)
+        #expect(try #require(ClientNetwork("10.0.0.0/8")).contains(range))
+        #expect(!(try #require(ClientNetwork("10.0.0.0/16")).contains(range)), "it admits 10.9.9.77 too")
+        #expect(range.contains(try #require(ClientNetwork("10.200.3.77"))))
+        let loopbackLooking = HBARuleFact(lineNumber: 1, type: "host", address: "127.0.0.1", netmask: "0.0.0.255", method: "trust")
+        #expect(!loopbackLooking.isLoopbackOnly, "127.0.0.1 0.0.0.255 admits every x.y.z.1")
+        #expect(HBARuleFact(lineNumber: 1, type: "host", address: "127.0.0.1", netmask: "255.0.0.0", method: "trust").isLoopbackOnly)
+    }
 }
 
 @Suite("Audit: first match and unreachable lines from our own pg_hba.conf parse")
