@@ -19,6 +19,9 @@ struct DifferentialLab {
     let roles: Set<String>
     let memberships: [String: Set<String>]
     let home: String
+    /// The server's Unix-domain socket, for `local` lines (jsonlog names the client `[local]`).
+    let local: ClientNamespaces.Source
+    var sources: [ClientNamespaces.Source] { network.sources + [local] }
 
     var logPath: String { admin.dataDirectory + "/log/hba-differential.json" }
     static let adminLine = "host postgres postgres 127.0.0.1/32 md5"
@@ -37,7 +40,10 @@ struct DifferentialLab {
             chmod(path, 0o600)
         }
         let listen = network.sources.map(\.server).joined(separator: ",")
+        let socketDirectory = try makeTemporaryDirectory("pgwarden-hba-socket")
+        if OSAccount.isRoot { try OSAccount.changeOwner(socketDirectory, to: site.state.osUser, recursive: false) }
         try await admin.sql([
+            "ALTER SYSTEM SET unix_socket_directories = '\(socketDirectory)'",
             "ALTER SYSTEM SET ssl = on",
             "ALTER SYSTEM SET listen_addresses = '\(listen)'",
             "ALTER SYSTEM SET log_connections = on",
@@ -64,7 +70,8 @@ struct DifferentialLab {
         let home = try makeTemporaryDirectory("pgwarden-hba-home")
         return DifferentialLab(
             admin: admin, network: network, version: try PostgresVersionTraits(serverVersionNum: version),
-            interfaces: try await ClientNamespaces.serverInterfaces(), roles: roles, memberships: memberships, home: home)
+            interfaces: try await ClientNamespaces.serverInterfaces(), roles: roles, memberships: memberships, home: home,
+            local: ClientNamespaces.Source(namespace: nil, client: "[local]", server: socketDirectory))
     }
 
     // MARK: One file
@@ -76,9 +83,12 @@ struct DifferentialLab {
         /// Nil: a physical replication connection.
         var database: String?
         var sslMode: SSLMode
+        /// A logical walsender (`replication=database`), matched like any session on `database`.
+        var logical = false
 
         var description: String {
-            "\(user) → \(database.map { "database \($0)" } ?? "physical replication") from \(source) sslmode=\(sslMode.rawValue)"
+            let target = database.map { "\(logical ? "logical replication on " : "")database \($0)" } ?? "physical replication"
+            return "\(user) → \(target) from \(source) sslmode=\(sslMode.rawValue)"
         }
     }
 
@@ -192,17 +202,18 @@ struct DifferentialLab {
     func attempts(_ generator: inout HBAFileGenerator, count: Int, file: HBAFile) -> [Attempt] {
         let users = Array(roles.intersection(HBAFileGenerator.members + HBAFileGenerator.groups + HBAFileGenerator.oddRoles + [HBAFileGenerator.superuser])).sorted()
             + HBAFileGenerator.ghosts
-        let records = file.rules.map(\.rule).filter { $0.connectionType != .local }
+        let records = file.rules.map(\.rule)
         var keys = Set<String>()
         var result: [Attempt] = []
         var tries = 0
         while result.count < count, tries < count * 20 {
             tries += 1
-            var source = generator.pick(network.sources)
+            var source = generator.pick(sources)
             var user = generator.pick(users)
             var database: String? = generator.chance(10) ? nil : generator.pick(HBAFileGenerator.requestedDatabases)
             if !records.isEmpty, generator.chance(50) {
                 let record = generator.pick(records)
+                if record.connectionType == .local { source = local }
                 if case .range(let range)? = record.address {
                     let fitting = network.sources.filter { IPAddress($0.client).map(range.contains) == true }
                     if !fitting.isEmpty { source = generator.pick(fitting) }
@@ -229,7 +240,10 @@ struct DifferentialLab {
             // The admin line's role is the test's own (its log entries are not attempts').
             guard user != LabSite.superuser,
                   keys.insert(Self.key(host: source.client, user: user, database: database ?? "")).inserted else { continue }
-            result.append(Attempt(source: source, user: user, database: database, sslMode: generator.pick([.disable, .allow, .prefer, .prefer, .require])))
+            let logical = database != nil && generator.chance(8)
+            // libpq never asks for TLS over a Unix-domain socket, whatever sslmode says.
+            let sslMode: SSLMode = source == local ? .disable : generator.pick([.disable, .allow, .prefer, .prefer, .require])
+            result.append(Attempt(source: source, user: user, database: database, sslMode: sslMode, logical: logical))
         }
         return result
     }
@@ -241,8 +255,9 @@ struct DifferentialLab {
             transport: .tcpPlain, clientAddress: IPAddress(attempt.source.client),
             target: attempt.database.map { .database($0) } ?? .physicalReplication, role: attempt.user,
             memberships: memberships[attempt.user] ?? [], roleExists: roles.contains(attempt.user))
-        let negotiation = ClientTLSNegotiation.of(driver: .libpq, sslMode: attempt.sslMode, serverSSL: true)
-        return evaluator.login(connection, over: negotiation.transports, credentialsAccepted: false).attempts.map { step in
+        let transports = attempt.source == local
+            ? [.localSocket] : ClientTLSNegotiation.of(driver: .libpq, sslMode: attempt.sslMode, serverSSL: true).transports
+        return evaluator.login(connection, over: transports, credentialsAccepted: false).attempts.map { step in
             switch step.decision {
             case .matched(let numbered) where numbered.rule.method == .trust: .admitted
             case .matched(let numbered) where numbered.rule.method == .reject: .rejected(step.transport)
@@ -284,7 +299,7 @@ struct DifferentialLab {
 
     func psql(_ attempt: Attempt) async throws -> ProcessRunner.Result {
         var command = [HBADifferentialTests.psql, "-X", "-w", "-c", ""]
-        if attempt.database == nil { command += ["-d", "replication=true"] }
+        if attempt.database == nil { command += ["-d", "replication=true"] } else if attempt.logical { command += ["-d", "replication=database"] }
         if let namespace = attempt.source.namespace { command = [try NetworkNamespace.ip(), "netns", "exec", namespace] + command }
         return try await ProcessRunner().run(
             command[0], Array(command.dropFirst()),
@@ -360,7 +375,7 @@ struct DifferentialLab {
             let severity = object["error_severity"] as? String ?? ""
             let message = object["message"] as? String ?? ""
             let detail = object["detail"] as? String ?? ""
-            let transport: HBATransport = message.contains("SSL encryption") ? .tcpSSL : .tcpPlain
+            let transport: HBATransport = host == "[local]" ? .localSocket : message.contains("SSL encryption") ? .tcpSSL : .tcpPlain
             let seen: Seen
             if severity == "LOG", message.hasPrefix("connection authorized") || message.hasPrefix("replication connection authorized") {
                 seen = .admitted

@@ -28,10 +28,16 @@ import WardenPostgres
 /// rejected, which proves the file is the one in force (a reload that fails keeps the old
 /// rules silently).
 ///
+/// Logins come from 127.0.0.1, from three network namespaces (two IPv4 subnets and IPv6,
+/// see ``ClientNamespaces``) and over the Unix-domain socket (`local` lines); sessions,
+/// physical (`replication=true`) and logical (`replication=database`) walsenders.
+///
 /// Runs on PostgreSQL 15, the only server this machine installs: `/regex` entries are
 /// therefore proven to be plain names here, and the PostgreSQL 16 branches (regular
 /// expressions, include files) are unit-tested only (HBAServerRulesTests). Host name
-/// addresses are not generated (they depend on this machine's resolver).
+/// addresses are not generated (they depend on this machine's resolver), nor `include`
+/// lines (PostgreSQL 15 refuses the whole file). A mismatch is reported with its seed,
+/// attempt and file, not shrunk.
 @Suite("pg_hba.conf: pgwarden's evaluator against PostgreSQL 15, differentially", .serialized)
 struct HBADifferentialTests {
     static let psql = "/usr/lib/postgresql/15/bin/psql"
@@ -51,7 +57,7 @@ struct HBADifferentialTests {
         let started = ContinuousClock.now
         let network = try await ClientNamespaces.make()
         do {
-            try await withLab { site in
+            let leftovers = try await withLab { site in
                 let lab = try await DifferentialLab.prepare(site, network: network)
                 var summary = DifferentialSummary()
                 for index in 0..<Self.files {
@@ -66,7 +72,9 @@ struct HBADifferentialTests {
                 }
                 #expect(summary.mismatches == 0, "seed \(Self.seed): replay with PGWARDEN_HBA_SEED=\(Self.seed)")
                 #expect(summary.attempts >= Self.files * Self.attemptsPerFile / 2, "too few attempts ran (seed \(Self.seed))")
+                return [lab.home, lab.local.server]
             }
+            for directory in leftovers { try? Directories.remove(directory) }
         } catch {
             await network.remove()
             throw error
@@ -88,12 +96,14 @@ struct DifferentialSummary {
     /// Cases every run must exercise.
     static let required = [
         "+group via membership", "samerole via membership", "sameuser", "/name as a literal name", "hostssl", "hostnossl",
-        "IPv6 range", "mask with holes", "no entry", "second attempt", "physical replication",
+        "IPv6 range", "mask with holes", "no entry", "second attempt", "physical replication", "Unix socket",
     ]
 
     mutating func cover(attempt: DifferentialLab.Attempt, expected: [DifferentialLab.Seen], file: HBAFile, memberships: [String: Set<String>]) {
         if expected.count > 1 { coverage["second attempt", default: 0] += 1 }
         if attempt.database == nil { coverage["physical replication", default: 0] += 1 }
+        if attempt.logical { coverage["logical replication", default: 0] += 1 }
+        if attempt.source.namespace == nil, attempt.source.client == "[local]" { coverage["Unix socket", default: 0] += 1 }
         for seen in expected {
             guard case .line(let line, _) = seen, let rule = file.rule(atLine: line) else {
                 if case .noEntry = seen { coverage["no entry", default: 0] += 1 }
