@@ -2,19 +2,6 @@ import Foundation
 
 // MARK: - Random pg_hba.conf files and role graphs, from a seed
 
-/// SplitMix64: a small seeded generator, so a failing run is reproduced from its seed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Writes pg_hba.conf files that mix what evaluators get wrong: keywords quoted and not,
 /// lists (with and without a blank after the comma), `+group`, `"+grp"` and `+"grp"`,
 /// `samerole`/`samegroup`/`sameuser`, `/regex`-looking names (names on PostgreSQL 15),
@@ -158,12 +145,5 @@ struct HBAFileGenerator {
             marker = marker.replacingFirst("{M}", with: "password")
         }
         return (original, marker)
-    }
-}
-
-extension String {
-    func replacingFirst(_ target: String, with replacement: String) -> String {
-        guard let range = range(of: target) else { return self }
-        return replacingCharacters(in: range, with: replacement)
     }
 }
