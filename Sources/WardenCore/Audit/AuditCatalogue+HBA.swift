@@ -92,7 +92,8 @@ extension AuditCatalogue {
         ) { facts, rule in
             facts.nodes.flatMap { node -> [Finding] in
                 guard let parsed = parsedHBA(node) else { return [] }
-                return HBAAnalysis(file: parsed.file).unreachable.map { dead in
+                let version = node.serverVersionNumber.flatMap { try? PostgresVersionTraits(serverVersionNum: $0) }
+                return HBAAnalysis(file: parsed.file, version: version).unreachable.map { dead in
                     let location = FileLocation(file: parsed.path, line: dead.line)
                     let text = parsed.file.rule(atLine: dead.line)?.text ?? ""
                     let why: String
@@ -105,44 +106,79 @@ extension AuditCatalogue {
             }
         },
         AuditRule(
-            id: "HBA-007", title: "A service's own connection reaches a line that is not scram-sha-256", severity: .high,
+            id: "HBA-007", title: "A service's own connection reaches a line that is not scram-sha-256, or is rejected", severity: .high,
             fix: "Migrate the service's role to SCRAM and make the line it reaches `hostssl … scram-sha-256` (no lockout: verifiers first, lines second).",
             command: "pgwarden apply --only auth", references: [Reference.scram, Reference.cisConnection],
-            rationale: "Which pg_hba line a service really reaches depends on its role, database, address and whether it uses TLS; this evaluates exactly that, first match wins, for every connection the inventory's services make. md5 and password send crackable or plain credentials; trust sends none."
+            rationale: "Which pg_hba line a service really reaches depends on its role and the roles it is a member of, its database, its address, and whether its driver tries TLS first, plaintext first, or both (libpq prefer retries without TLS after a failure); this evaluates exactly that, first match wins, as the server's version reads the file, for every connection the inventory's services make. md5 and password send crackable or plain credentials; trust sends none; a `reject` line or no line at all locks the service out."
         ) { facts, rule in
-            facts.nodes.flatMap { node -> [Finding] in
-                guard let parsed = parsedHBA(node) else { return [] }
-                let evaluator = HBAEvaluator(file: parsed.file)
-                var findings: [Finding] = []
-                var seen = Set<String>()
-                for service in facts.services {
-                    guard let address = facts.serviceNodeAddresses[service.node].flatMap(IPAddress.init) else { continue }
-                    for connection in service.connections {
-                        guard let user = connection.user, let database = connection.database else { continue }
-                        let ssl = (connection.sslMode ?? .prefer).requiresTLS && node.setting("ssl") == "on"
-                        let key = "\(user)|\(database)|\(address)|\(ssl)"
-                        guard seen.insert(key).inserted else { continue }
-                        let attempt = HBAConnectionAttempt.tcp(from: address, ssl: ssl, to: .database(database), as: user)
-                        let who = "\(user) → \(database) from \(address) \(ssl ? "with" : "without") TLS (\(service.name))"
-                        switch evaluator.evaluate(attempt) {
-                        case .matched(let numbered):
-                            let method = numbered.rule.effectiveMethod
-                            guard [.md5, .password, .trust].contains(method) else { continue }
-                            let location = FileLocation(file: parsed.path, line: numbered.line)
-                            findings.append(rule.finding(nodeSubject(node), "\(who) reaches \(location): \(method.rawValue)", at: location,
-                                                         severity: method == .trust ? .critical : nil))
-                        case .noEntry:
-                            findings.append(rule.finding(nodeSubject(node), "\(who) reaches no line: the server rejects it", severity: .critical,
-                                                         fix: "Add a `hostssl` line for this role, database and address before the service is cut off."))
-                        case .undecidable:
-                            continue
-                        }
-                    }
-                }
-                return findings
-            }
+            facts.nodes.flatMap { node in serviceLoginFindings(facts, node, rule) }
         },
     ]
+
+    /// HBA-007 for one node: every service connection followed through the node's
+    /// pg_hba.conf with the node's memberships, version and `ssl` setting.
+    static func serviceLoginFindings(_ facts: SiteFacts, _ node: NodeFacts, _ rule: AuditRule) -> [Finding] {
+        guard let parsed = parsedHBA(node) else { return [] }
+        let version = node.serverVersionNumber.flatMap { try? PostgresVersionTraits(serverVersionNum: $0) }
+        let evaluator = HBAEvaluator(file: parsed.file, version: version)
+        let roles = Dictionary((node.roles ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let serverSSL = node.setting("ssl") == "on"
+        var findings: [Finding] = []
+        var seen = Set<String>()
+        for service in facts.services {
+            guard let address = facts.serviceNodeAddresses[service.node].flatMap(IPAddress.init) else { continue }
+            for connection in service.connections {
+                guard let user = connection.user, let database = connection.database else { continue }
+                let negotiation = ClientTLSNegotiation.of(driver: service.driver, sslMode: connection.sslMode, serverSSL: serverSSL)
+                let key = "\(user)|\(database)|\(address)|\(negotiation.transports)"
+                guard !negotiation.transports.isEmpty, seen.insert(key).inserted else { continue }
+                // Without the roles (no session) memberships are unknown: +group lines then
+                // match only the role itself, as before memberships were read.
+                let attempt = HBAConnectionAttempt(
+                    transport: .tcpPlain, clientAddress: address, target: .database(database), role: user,
+                    memberships: roles[user]?.memberOf ?? [], roleExists: node.roles == nil || roles[user] != nil)
+                let login = evaluator.login(attempt, over: negotiation.transports)
+                guard let final = login.final else { continue }
+                let modelled = negotiation.modelledFrom.map { "; \(service.driver.rawValue) behaviour modelled, not proven: \($0)" } ?? ""
+                let earlier = login.attempts.dropLast().map { "first \(tlsWords(for: $0.transport)) \(reached($0.decision, parsed.path)), then " }.joined()
+                let who = "\(user) → \(database) from \(address) \(tlsWords(for: final.transport)) (\(service.name))"
+                switch final.decision {
+                case .matched(let numbered):
+                    let method = numbered.rule.effectiveMethod
+                    let location = FileLocation(file: parsed.path, line: numbered.line)
+                    if method == .reject {
+                        findings.append(rule.finding(
+                            nodeSubject(node), "\(earlier)\(who) reaches \(location): reject — the server rejects it\(modelled)", at: location,
+                            severity: .critical,
+                            fix: "Add a `hostssl … scram-sha-256` line for this role, database and address above line \(numbered.line) before the service is cut off."))
+                        continue
+                    }
+                    guard [.md5, .password, .trust].contains(method) else { continue }
+                    findings.append(rule.finding(nodeSubject(node), "\(earlier)\(who) reaches \(location): \(method.rawValue)\(modelled)", at: location,
+                                                 severity: method == .trust ? .critical : nil))
+                case .noEntry:
+                    findings.append(rule.finding(nodeSubject(node), "\(earlier)\(who) reaches no line: the server rejects it\(modelled)", severity: .critical,
+                                                 fix: "Add a `hostssl` line for this role, database and address before the service is cut off."))
+                case .undecidable:
+                    continue
+                }
+            }
+        }
+        return findings
+    }
+
+    static func tlsWords(for transport: HBATransport) -> String {
+        transport == .tcpSSL ? "with TLS" : "without TLS"
+    }
+
+    /// "reaches pg_hba.conf:3 (reject)" / "reaches no line", for the attempt a driver retried after.
+    static func reached(_ decision: HBAEvaluator.Decision, _ path: String) -> String {
+        switch decision {
+        case .matched(let numbered): "reaches \(FileLocation(file: path, line: numbered.line)) (\(numbered.rule.effectiveMethod.rawValue))"
+        case .noEntry: "reaches no line"
+        case .undecidable(let line, _): "may reach \(FileLocation(file: path, line: line))"
+        }
+    }
 
     /// The node's pg_hba.conf parsed by pgwarden, when it was read and parses.
     static func parsedHBA(_ node: NodeFacts) -> (path: String, file: HBAFile)? {

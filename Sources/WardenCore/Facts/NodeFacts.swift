@@ -114,13 +114,21 @@ public struct RoleFacts: Sendable, Hashable, Codable {
     public var isReplication: Bool
     /// `nil` when the verifier could not be seen (read through pg_roles, not pg_authid).
     public var password: PasswordFact?
+    /// Every role this one is a member of, directly or through others: the closure of
+    /// `pg_auth_members`, as pg_hba's `+group` and `samerole` use it (INHERIT and superuser
+    /// status play no part).
+    public var memberOf: Set<String>
 
-    public init(name: String, canLogin: Bool = true, isSuperuser: Bool = false, isReplication: Bool = false, password: PasswordFact?) {
+    public init(
+        name: String, canLogin: Bool = true, isSuperuser: Bool = false, isReplication: Bool = false, password: PasswordFact?,
+        memberOf: Set<String> = []
+    ) {
         self.name = name
         self.canLogin = canLogin
         self.isSuperuser = isSuperuser
         self.isReplication = isReplication
         self.password = password
+        self.memberOf = memberOf
     }
 }
 
@@ -207,7 +215,8 @@ public struct HBARuleFact: Sendable, Hashable, Codable {
 
     public var location: FileLocation { FileLocation(file: fileName ?? "pg_hba.conf", line: lineNumber) }
 
-    /// The client range's prefix length (0 = everyone), nil for names and keywords.
+    /// The client range's width as the number of bits that must match (0 = everyone; for a
+    /// netmask with holes, its one bits), nil for names and keywords.
     public var prefixLength: Int? {
         guard let address else { return nil }
         if address == "all" { return 0 }
@@ -235,12 +244,13 @@ public struct HBARuleFact: Sendable, Hashable, Codable {
     }
 
     /// Whether the address is the IPv4 or IPv6 loopback (or `samehost`).
+    /// A netmask with holes (`127.0.0.1 0.0.0.255`) is judged by the addresses it really
+    /// admits, not by its number of one bits.
     public var isLoopbackOnly: Bool {
         guard let address else { return false }
         if address == "samehost" || address == "localhost" { return true }
-        if address.hasPrefix("127.") { return (prefixLength ?? 32) >= 8 }
-        if address == "::1" { return (prefixLength ?? 128) == 128 }
-        return false
+        guard let range = ClientNetwork(rule: self) else { return false }
+        return ClientNetwork.loopback.contains { $0.contains(range) }
     }
 }
 

@@ -65,4 +65,7 @@ public struct PostgresVersionTraits: Sendable, Hashable {
     /// pg_hba_file_rules, from 16.
     public var hasHBAIncludes: Bool { major >= 16 }
     public var hasHBARuleNumber: Bool { major >= 16 }
+    /// A user or database entry starting with `/` is a regular expression from 16; before,
+    /// it is a name like any other (a role may literally be called `/^rx`).
+    public var hasHBARegexEntries: Bool { major >= 16 }
 }

@@ -67,16 +67,7 @@ public struct AuthFactsCollector: Sendable {
     static func roles(_ access: SiteAccess, on node: DatabaseNode) async throws -> ([AuthFacts.Role], [String: String?]) {
         try await access.withSuperuser(on: node) { session in
             let rows = try await session.rows("SELECT rolname, rolcanlogin::text, rolsuper::text, rolpassword FROM pg_authid ORDER BY rolname")
-            let memberships = try await session.rows("""
-                WITH RECURSIVE m(member, roleid) AS (
-                    SELECT member, roleid FROM pg_auth_members
-                    UNION SELECT m.member, a.roleid FROM m JOIN pg_auth_members a ON a.member = m.roleid)
-                SELECT r.rolname, g.rolname FROM m JOIN pg_roles r ON r.oid = m.member JOIN pg_roles g ON g.oid = m.roleid
-                """)
-            var groups: [String: Set<String>] = [:]
-            for row in memberships where row.count == 2 {
-                if let member = row[0], let group = row[1] { groups[member, default: []].insert(group) }
-            }
+            let groups = try await RoleMembershipQuery.memberships(session)
             var roles: [AuthFacts.Role] = []
             var verifiers: [String: String?] = [:]
             for row in rows where row.count == 4 {

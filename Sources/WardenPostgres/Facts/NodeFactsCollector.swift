@@ -128,6 +128,14 @@ public struct NodeFactsCollector: Sendable {
             }
         }
 
+        // Memberships, for pg_hba's +group and samerole (pg_auth_members is public).
+        let groups = try await RoleMembershipQuery.memberships(session)
+        facts.roles = facts.roles?.map { role in
+            var role = role
+            role.memberOf = groups[role.name] ?? []
+            return role
+        }
+
         // pg_hba.conf as the server parsed it.
         if granted(1) {
             let fileColumn = version >= 160000 ? "file_name" : "NULL::text"

@@ -165,6 +165,19 @@ struct ClientNetworkTests {
         #expect(range.prefixLength == 24)
         #expect(ClientNetwork(rule: HBARuleFact(lineNumber: 1, type: "host", address: "db1", method: "md5")) == nil)
     }
+
+    @Test("a netmask with holes is judged by the addresses it admits")
+    func maskWithHoles() throws {
+        let holes = HBARuleFact(lineNumber: 1, type: "host", address: "10.0.0.77", netmask: "255.0.0.255", method: "md5")
+        let range = try #require(ClientNetwork(rule: holes))
+        #expect(range.prefixLength == nil)
+        #expect(try #require(ClientNetwork("10.0.0.0/8")).contains(range))
+        #expect(!(try #require(ClientNetwork("10.0.0.0/16")).contains(range)), "it admits 10.9.9.77 too")
+        #expect(range.contains(try #require(ClientNetwork("10.200.3.77"))))
+        let loopbackLooking = HBARuleFact(lineNumber: 1, type: "host", address: "127.0.0.1", netmask: "0.0.0.255", method: "trust")
+        #expect(!loopbackLooking.isLoopbackOnly, "127.0.0.1 0.0.0.255 admits every x.y.z.1")
+        #expect(HBARuleFact(lineNumber: 1, type: "host", address: "127.0.0.1", netmask: "255.0.0.0", method: "trust").isLoopbackOnly)
+    }
 }
 
 @Suite("Audit: first match and unreachable lines from our own pg_hba.conf parse")
@@ -188,6 +201,49 @@ struct AuditHBAEvaluationTests {
         let findings = try #require(AuditCatalogue.rule("HBA-007")).evaluate(facts)
         #expect(findings.map(\.severity) == [.critical])
         #expect(findings.first?.evidence.contains("reaches no line") == true)
+    }
+
+    @Test func aServiceThatReachesARejectLineIsLockedOut() throws {
+        var facts = AuditFixtures.hardened
+        facts.nodes[0].hbaFile = HBAFileFact(path: "pg_hba.conf", text: "hostssl QSR all 10.0.0.0/24 reject\nhostssl all all all scram-sha-256\n")
+        let findings = try #require(AuditCatalogue.rule("HBA-007")).evaluate(facts)
+        #expect(findings.map(\.severity) == [.critical])
+        #expect(findings.first?.location == FileLocation(file: "pg_hba.conf", line: 1))
+        #expect(findings.first?.evidence.contains("reaches pg_hba.conf:1: reject") == true, "\(findings.map(\.evidence))")
+        #expect(findings.first?.evidence.contains("devart behaviour modelled, not proven") == true)
+    }
+
+    /// Issue 12's reproduction: a member of `grp` through a sub-group reaches the `+grp` line.
+    @Test func membershipsFromTheCatalogDecideGroupLines() throws {
+        var facts = AuditFixtures.hardened
+        facts.services[0].driver = .libpq
+        facts.services[0].connections[0].sslMode = .disable
+        facts.nodes[0].hbaFile = HBAFileFact(path: "pg_hba.conf", text: "host QSR +grp 10.0.0.1/32 md5\nhost all all all scram-sha-256\n")
+        #expect(try #require(AuditCatalogue.rule("HBA-007")).evaluate(facts).isEmpty)
+        facts.nodes[0].roles = facts.nodes[0].roles?.map { role in
+            var role = role
+            if role.name == "qliksenserepository" { role.memberOf = ["sub", "grp"] }
+            return role
+        }
+        let evidence = try #require(AuditCatalogue.rule("HBA-007")).evaluate(facts).map(\.evidence)
+        #expect(evidence == ["qliksenserepository → QSR from 10.0.0.1 without TLS (central/repository) reaches pg_hba.conf:1: md5"])
+    }
+
+    /// libpq without sslmode tries TLS first when the server has ssl on, and only after a
+    /// refusal (here a reject line) plaintext.
+    @Test func libpqPreferIsFollowedThroughBothAttempts() throws {
+        var facts = AuditFixtures.hardened
+        facts.services[0].driver = .libpq
+        facts.services[0].connections[0].sslMode = nil
+        facts.nodes[0].hbaFile = HBAFileFact(path: "pg_hba.conf", text: "hostssl all all all md5\nhost all all all scram-sha-256\n")
+        #expect(try #require(AuditCatalogue.rule("HBA-007")).evaluate(facts).map(\.evidence)
+            == ["qliksenserepository → QSR from 10.0.0.1 with TLS (central/repository) reaches pg_hba.conf:1: md5"])
+        facts.nodes[0].hbaFile = HBAFileFact(path: "pg_hba.conf", text: "hostssl all all all reject\nhost all all all md5\n")
+        #expect(try #require(AuditCatalogue.rule("HBA-007")).evaluate(facts).map(\.evidence)
+            == ["first with TLS reaches pg_hba.conf:1 (reject), then qliksenserepository → QSR from 10.0.0.1 without TLS (central/repository) reaches pg_hba.conf:2: md5"])
+        facts.nodes[0].settings["ssl"] = SettingFact("off")
+        #expect(try #require(AuditCatalogue.rule("HBA-007")).evaluate(facts).map(\.evidence)
+            == ["qliksenserepository → QSR from 10.0.0.1 without TLS (central/repository) reaches pg_hba.conf:2: md5"])
     }
 
     @Test func unparsableOrMissingFileKeepsTheRulesSilent() throws {

@@ -4,7 +4,7 @@ import Testing
 @Suite("pg_hba.conf: shadowed and duplicate records")
 struct HBAAnalysisTests {
     static func unreachable(_ text: String) throws -> [HBAAnalysis.UnreachableRule] {
-        HBAAnalysis(file: try HBAFile(parsing: text)).unreachable
+        HBAAnalysis(file: try HBAFile(parsing: text), version: try PostgresVersionTraits(major: 16)).unreachable
     }
 
     static func shadowed(_ line: Int, by lines: [Int]) -> HBAAnalysis.UnreachableRule {
@@ -67,6 +67,8 @@ struct HBAAnalysisTests {
         #expect(try Self.unreachable("local all dba peer\nlocal all +dba md5\n").isEmpty)
         #expect(try Self.unreachable("local all /^svc_ peer\nlocal all svc_a,svc_b md5\n") == [Self.shadowed(2, by: [1])])
         #expect(try Self.unreachable("local all /\\w peer\nlocal all svc_a md5\n").isEmpty, "an undecided regex proves nothing")
+        let pg15 = HBAAnalysis(file: try HBAFile(parsing: "local all /^svc_ peer\nlocal all svc_a,svc_b md5\n"), version: try PostgresVersionTraits(major: 15))
+        #expect(pg15.unreachable.isEmpty, "on PostgreSQL 15 /^svc_ is a role name, which covers no other name")
         #expect(try Self.unreachable("local all @ops peer\nlocal all @ops md5\n") == [Self.shadowed(2, by: [1])])
         #expect(try Self.unreachable("local all @ops peer\nlocal all bob md5\n").isEmpty)
     }

@@ -20,8 +20,11 @@ struct HBAEvaluatorTests {
 
     static func ip(_ text: String) throws -> IPAddress { try #require(IPAddress(text)) }
 
-    static func decide(_ attempt: HBAConnectionAttempt, in text: String = site, interfaces: [IPAddressRange]? = nil) throws -> HBAEvaluator.Decision {
-        HBAEvaluator(file: try HBAFile(parsing: text), serverInterfaces: interfaces).evaluate(attempt)
+    static func decide(
+        _ attempt: HBAConnectionAttempt, in text: String = site, interfaces: [IPAddressRange]? = nil,
+        version: PostgresVersionTraits? = try? PostgresVersionTraits(major: 16)
+    ) throws -> HBAEvaluator.Decision {
+        HBAEvaluator(file: try HBAFile(parsing: text), serverInterfaces: interfaces, version: version).evaluate(attempt)
     }
 
     static func line(_ decision: HBAEvaluator.Decision) -> Int? {

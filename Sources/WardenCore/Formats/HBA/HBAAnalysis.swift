@@ -8,7 +8,9 @@
 /// the tokens alone, for every possible connection, role membership, host name and
 /// server interface. Coverage by several earlier records is found when each covers some
 /// of the later record's transports (`hostssl …` plus `hostnossl …` cover `host …`); a
-/// record covered only by a union of address ranges is not reported.
+/// record covered only by a union of address ranges is not reported. A `/regex` entry
+/// covers a name only when the server is known to read it as a regular expression
+/// (PostgreSQL 16 and later); on 15 it is a name of its own.
 public struct HBAAnalysis: Sendable, Hashable {
     /// Which connections a record applies to: the (transport, address) pairs it admits.
     public struct Scope: Sendable, Hashable {
@@ -37,7 +39,8 @@ public struct HBAAnalysis: Sendable, Hashable {
     public let scopes: [Scope]
     public let unreachable: [UnreachableRule]
 
-    public init(file: HBAFile) {
+    public init(file: HBAFile, version: PostgresVersionTraits? = nil) {
+        let regexEntries = version?.hasHBARegexEntries == true
         let rules = file.rules
         scopes = rules.map { numbered in
             Scope(
@@ -47,7 +50,7 @@ public struct HBAAnalysis: Sendable, Hashable {
         var unreachable: [UnreachableRule] = []
         for (index, later) in rules.enumerated() {
             let earlier = rules[..<index]
-            if let twin = earlier.first(where: { Self.isDuplicate($0.rule, of: later.rule) }) {
+            if let twin = earlier.first(where: { Self.isDuplicate($0.rule, of: later.rule, regexEntries: regexEntries) }) {
                 unreachable.append(UnreachableRule(line: later.line, reason: .duplicate(of: twin.line)))
                 continue
             }
@@ -55,7 +58,7 @@ public struct HBAAnalysis: Sendable, Hashable {
             var covered = true
             for transport in later.rule.transports {
                 guard let cover = earlier.first(where: {
-                    $0.rule.transports.contains(transport) && Self.covers($0.rule, later.rule)
+                    $0.rule.transports.contains(transport) && Self.covers($0.rule, later.rule, regexEntries: regexEntries)
                 }) else {
                     covered = false
                     break
@@ -71,21 +74,22 @@ public struct HBAAnalysis: Sendable, Hashable {
 
     // MARK: Coverage
 
-    static func isDuplicate(_ rule: HBARule, of earlier: HBARule) -> Bool {
+    static func isDuplicate(_ rule: HBARule, of earlier: HBARule, regexEntries: Bool) -> Bool {
         rule.transports == earlier.transports && rule.method == earlier.method
             && rule.options.count == earlier.options.count
             && zip(rule.options, earlier.options).allSatisfy {
                 HBANameMatching.same($0.name, $1.name) && HBANameMatching.same($0.value, $1.value)
             }
-            && covers(earlier, rule) && covers(rule, earlier)
+            && covers(earlier, rule, regexEntries: regexEntries) && covers(rule, earlier, regexEntries: regexEntries)
     }
 
     /// Whether every connection that `inner` matches (on a transport both share) also
-    /// matches `outer`, as far as the tokens prove.
-    static func covers(_ outer: HBARule, _ inner: HBARule) -> Bool {
+    /// matches `outer`, as far as the tokens prove. `regexEntries`: whether `/…` entries are
+    /// known to be regular expressions (else they cover only themselves).
+    static func covers(_ outer: HBARule, _ inner: HBARule, regexEntries: Bool = false) -> Bool {
         addressCovers(outer.address, inner.address)
-            && databasesCover(outer.databases, inner.databases)
-            && usersCover(outer.users, inner.users)
+            && databasesCover(outer.databases, inner.databases, regexEntries: regexEntries)
+            && usersCover(outer.users, inner.users, regexEntries: regexEntries)
     }
 
     static func addressCovers(_ outer: HBARule.Address?, _ inner: HBARule.Address?) -> Bool {
@@ -104,7 +108,7 @@ public struct HBAAnalysis: Sendable, Hashable {
         }
     }
 
-    static func databasesCover(_ outer: [HBARule.Database], _ inner: [HBARule.Database]) -> Bool {
+    static func databasesCover(_ outer: [HBARule.Database], _ inner: [HBARule.Database], regexEntries: Bool = false) -> Bool {
         let all = outer.contains(.all)
         let replication = outer.contains(.replication)
         return inner.allSatisfy { entry in
@@ -119,7 +123,7 @@ public struct HBAAnalysis: Sendable, Hashable {
                 return all || outer.contains { listed in
                     switch listed {
                     case .name(let other): HBANameMatching.same(name, other)
-                    case .regex(let pattern): HBANameMatching.regex(pattern, matches: name) == true
+                    case .regex(let pattern): regexEntries && HBANameMatching.regex(pattern, matches: name) == true
                     default: false
                     }
                 }
@@ -133,7 +137,7 @@ public struct HBAAnalysis: Sendable, Hashable {
         }
     }
 
-    static func usersCover(_ outer: [HBARule.User], _ inner: [HBARule.User]) -> Bool {
+    static func usersCover(_ outer: [HBARule.User], _ inner: [HBARule.User], regexEntries: Bool = false) -> Bool {
         if outer.contains(.all) { return true }
         return inner.allSatisfy { entry in
             outer.contains { listed in
@@ -144,7 +148,7 @@ public struct HBAAnalysis: Sendable, Hashable {
                     // A role is a member of itself, so `+x` covers `x`.
                     return HBANameMatching.same(name, other)
                 case (.regex(let pattern), .name(let name)):
-                    return HBANameMatching.regex(pattern, matches: name) == true
+                    return regexEntries && HBANameMatching.regex(pattern, matches: name) == true
                 default:
                     return false
                 }

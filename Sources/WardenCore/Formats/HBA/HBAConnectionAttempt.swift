@@ -31,8 +31,13 @@ public struct HBAConnectionAttempt: Sendable, Hashable {
     public var target: Target
     public var role: String
     /// The roles `role` is a member of, directly or through other roles, for `+group` and
-    /// `samerole`. The role itself need not be listed. Superuser status gives no membership.
+    /// `samerole`: the closure of `pg_auth_members`, whatever INHERIT says (the server asks
+    /// `is_member_of_role_nosuper`). The role itself need not be listed. Superuser status
+    /// gives no membership, so this is never `pg_has_role(…, 'MEMBER')`.
     public var memberships: Set<String>
+    /// Whether the role exists. The server still picks a record for an unknown role (the
+    /// login then fails), but such a role is a member of nothing, not even of itself.
+    public var roleExists: Bool
 
     public init(
         transport: HBATransport,
@@ -40,7 +45,8 @@ public struct HBAConnectionAttempt: Sendable, Hashable {
         clientHostName: ClientHostName = .unknown,
         target: Target,
         role: String,
-        memberships: Set<String> = []
+        memberships: Set<String> = [],
+        roleExists: Bool = true
     ) {
         self.transport = transport
         self.clientAddress = clientAddress
@@ -48,6 +54,7 @@ public struct HBAConnectionAttempt: Sendable, Hashable {
         self.target = target
         self.role = role
         self.memberships = memberships
+        self.roleExists = roleExists
     }
 
     /// A connection over the Unix-domain socket.
@@ -64,8 +71,17 @@ public struct HBAConnectionAttempt: Sendable, Hashable {
             memberships: memberships)
     }
 
-    /// Whether the role is `group` or a member of it (the server's `is_member`).
+    /// Whether the role is `group` or a member of it (the server's `is_member`: false when
+    /// the role does not exist).
     func isMember(of group: String) -> Bool {
-        HBANameMatching.same(role, group) || memberships.contains { HBANameMatching.same($0, group) }
+        guard roleExists else { return false }
+        return HBANameMatching.same(role, group) || memberships.contains { HBANameMatching.same($0, group) }
+    }
+
+    /// The same attempt over another transport (a driver's second try).
+    func over(_ transport: HBATransport) -> HBAConnectionAttempt {
+        var copy = self
+        copy.transport = transport
+        return copy
     }
 }

@@ -8,6 +8,13 @@
 /// `samenet` need the server's interfaces, `@file` lists and included files need their
 /// contents; when the first record that might match depends on something not given, the
 /// answer is `undecidable`, naming that record and what is missing.
+///
+/// What it models of the server (`check_hba`, `check_db`, `check_role`): first match over
+/// connection type, SSL, address (masks applied bit by bit, host bits ignored), database
+/// and role; `+group` and `samerole` through the closure of role memberships (superusers
+/// are members of nothing); quoted keywords as names; `/regex` entries as regular
+/// expressions only from PostgreSQL 16 (a plain name before). A driver's second try over
+/// the other transport is ``login(_:over:credentialsAccepted:)``.
 public struct HBAEvaluator: Sendable, Hashable {
     /// The outcome for one connection attempt.
     public enum Decision: Sendable, Hashable {
@@ -23,11 +30,18 @@ public struct HBAEvaluator: Sendable, Hashable {
     /// The server's network interfaces (each address with its netmask), for `samehost` and
     /// `samenet`; nil when unknown.
     public var serverInterfaces: [IPAddressRange]?
+    /// The server's version, for what `/…` entries mean; nil when unknown (such entries are
+    /// then decided only where both readings agree).
+    public var version: PostgresVersionTraits?
 
-    public init(file: HBAFile, serverInterfaces: [IPAddressRange]? = nil) {
+    public init(file: HBAFile, serverInterfaces: [IPAddressRange]? = nil, version: PostgresVersionTraits? = nil) {
         self.file = file
         self.serverInterfaces = serverInterfaces
+        self.version = version
     }
+
+    /// Whether `/…` entries are regular expressions on this server (nil: not known).
+    var regexEntries: Bool? { version?.hasHBARegexEntries }
 
     /// The record the server would use for `attempt`.
     public func evaluate(_ attempt: HBAConnectionAttempt) -> Decision {
@@ -51,7 +65,7 @@ public struct HBAEvaluator: Sendable, Hashable {
     }
 
     /// Shadowed and duplicate records, and what each record applies to.
-    public var analysis: HBAAnalysis { HBAAnalysis(file: file) }
+    public var analysis: HBAAnalysis { HBAAnalysis(file: file, version: version) }
 
     // MARK: Matching one record
 
@@ -81,8 +95,8 @@ public struct HBAEvaluator: Sendable, Hashable {
     func match(_ rule: HBARule, _ attempt: HBAConnectionAttempt) -> Match {
         guard rule.transports.contains(attempt.transport) else { return .no }
         return matchAddress(rule.address, attempt)
-            .and(Self.matchDatabases(rule.databases, attempt))
-            .and(Self.matchUsers(rule.users, attempt))
+            .and(Self.matchDatabases(rule.databases, attempt, regexEntries: regexEntries))
+            .and(Self.matchUsers(rule.users, attempt, regexEntries: regexEntries))
     }
 
     private func matchAddress(_ address: HBARule.Address?, _ attempt: HBAConnectionAttempt) -> Match {
@@ -110,8 +124,9 @@ public struct HBAEvaluator: Sendable, Hashable {
         }
     }
 
-    /// The server's `check_db`.
-    static func matchDatabases(_ entries: [HBARule.Database], _ attempt: HBAConnectionAttempt) -> Match {
+    /// The server's `check_db`. `regexEntries`: whether `/…` is a regular expression
+    /// (PostgreSQL 16 and later), nil when the version is not known.
+    static func matchDatabases(_ entries: [HBARule.Database], _ attempt: HBAConnectionAttempt, regexEntries: Bool? = nil) -> Match {
         Match.any(entries.map { entry in
             switch (attempt.target, entry) {
             case (_, .file(let path)):
@@ -129,16 +144,13 @@ public struct HBAEvaluator: Sendable, Hashable {
             case (.database(let name), .name(let listed)):
                 return HBANameMatching.same(name, listed) ? .yes : .no
             case (.database(let name), .regex(let pattern)):
-                guard let matched = HBANameMatching.regex(pattern, matches: name) else {
-                    return .unknown("pgwarden cannot evaluate the regular expression /\(pattern)")
-                }
-                return matched ? .yes : .no
+                return matchSlashEntry(pattern, name, regexEntries: regexEntries)
             }
         })
     }
 
-    /// The server's `check_role`.
-    static func matchUsers(_ entries: [HBARule.User], _ attempt: HBAConnectionAttempt) -> Match {
+    /// The server's `check_role` (`regexEntries` as for ``matchDatabases(_:_:regexEntries:)``).
+    static func matchUsers(_ entries: [HBARule.User], _ attempt: HBAConnectionAttempt, regexEntries: Bool? = nil) -> Match {
         Match.any(entries.map { entry in
             switch entry {
             case .all:
@@ -148,13 +160,29 @@ public struct HBAEvaluator: Sendable, Hashable {
             case .member(let group):
                 return attempt.isMember(of: group) ? .yes : .no
             case .regex(let pattern):
-                guard let matched = HBANameMatching.regex(pattern, matches: attempt.role) else {
-                    return .unknown("pgwarden cannot evaluate the regular expression /\(pattern)")
-                }
-                return matched ? .yes : .no
+                return matchSlashEntry(pattern, attempt.role, regexEntries: regexEntries)
             case .file(let path):
                 return .unknown("role names listed in @\(path) are not known")
             }
         })
+    }
+
+    // MARK: Entries starting with a slash
+
+    /// `/pattern` against `name`: a regular expression from PostgreSQL 16, the literal name
+    /// `/pattern` before (PostgreSQL 15 compares it with `strcmp` like any name). With the
+    /// version unknown, the entry is decided only when both readings give the same answer.
+    static func matchSlashEntry(_ pattern: String, _ name: String, regexEntries: Bool?) -> Match {
+        let literal: Match = HBANameMatching.same("/" + pattern, name) ? .yes : .no
+        let regex: Match = HBANameMatching.regex(pattern, matches: name).map { $0 ? .yes : .no }
+            ?? .unknown("pgwarden cannot evaluate the regular expression /\(pattern)")
+        switch regexEntries {
+        case true?: return regex
+        case false?: return literal
+        case nil:
+            return regex == literal
+                ? literal
+                : .unknown("whether /\(pattern) is a regular expression (PostgreSQL 16 and later) or a name depends on the server version, which is not known")
+        }
     }
 }
