@@ -178,6 +178,7 @@ public enum AtomicFile {
         if exists(backupPath), (try? read(backupPath)) == bytes { return }
         try Directories.create(PathResolution.directory(of: backupPath), mode: 0o700)
         let temporaryPath = try writeTemporary(bytes, next: backupPath, mode: 0o600)
+        try FaultPoint.reach("backup.before-rename")
         guard rename(temporaryPath, backupPath) == 0 else {
             let code = errno
             unlink(temporaryPath)

@@ -97,6 +97,10 @@ struct FencingTests {
 
             // Started again, db1 is read-only and never saw the row committed either.
             let labNode = try #require(site.state.nodes.first { $0.name == "db1" })
+            // The killed postmaster's pid may already belong to another process on a busy
+            // machine, and PostgreSQL then refuses to start ("another server might be
+            // running"); with no process of the data directory left, the file is stale.
+            if InstanceFence.processes(of: db1.dataDirectory).isEmpty { unlink(db1.dataDirectory + "/postmaster.pid") }
             try await site.control(labNode).start(logFile: site.directory + "/db1/after-fence.log")
             #expect(try await Self.inRecovery(access, "db1") == "true")
             #expect(try await access.withSuperuser(on: db1) { try await $0.value("SELECT count(*)::text FROM marker") } == "0", "neither row committed on db1 either")

@@ -41,12 +41,21 @@ struct FaultSweepTests {
             try filesAreOriginal("after the traced run and its undo")
 
             for point in points {
+                // Every earlier run is closed (undone), so no journal needs its backups: without
+                // them this run writes its own, and the points inside a backup's write are reached.
+                try Directories.remove(inventory.stateDirectory + "/backups")
                 let crashed = try await CLIProcess.run(Self.servicesApply + common, fault: point)
                 #expect(crashed.status == 137, "\(point): the fault switch did not fire (\(crashed.standardError))")
                 let undo = try await CLIProcess.run(["undo"] + common)
                 #expect(undo.status == 0, "\(point): undo after the crash: \(undo.standardError)")
                 try filesAreOriginal("\(point): crash → undo")
+                if point.hasPrefix("file.before-rename") && point != "file.before-rename#1" {
+                    #expect(undo.standardError.contains("a temporary file of a run that was killed"), "\(point): the killed run's temporary file was not reported")
+                }
+                let leftovers = try Self.temporaryFiles(of: inventory)
+                #expect(leftovers.isEmpty, "\(point): temporary files left: \(leftovers)")
 
+                try Directories.remove(inventory.stateDirectory + "/backups")
                 #expect(try await CLIProcess.run(Self.servicesApply + common, fault: point).status == 137)
                 let rerun = try await CLIProcess.run(Self.servicesApply + common)
                 #expect(rerun.status == 0, "\(point): re-run after the crash: \(rerun.standardError)")
@@ -56,6 +65,13 @@ struct FaultSweepTests {
                 #expect(undoBoth.status == 0, "\(point): undo after crash + re-run: \(undoBoth.standardError)")
                 try filesAreOriginal("\(point): crash → re-run → undo")
             }
+        }
+    }
+
+    /// pgwarden's temporary files (`.NAME.pgwarden-XXXXXX`) in the service files' folders.
+    static func temporaryFiles(of inventory: Inventory) throws -> [String] {
+        Set(inventory.services.map { PathResolution.directory(of: $0.file) }).flatMap { directory in
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter(AtomicFile.isTemporaryName)
         }
     }
 
