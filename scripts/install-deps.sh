@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian machine lacks for building, testing and the demo:
 # the PostgreSQL server (initdb, pg_ctl, postgres, pg_basebackup, pg_rewind), openssl,
-# runuser and iproute2's ip.
-# `install-deps.sh bench` also installs sslscan and python3, which `make bench` compares our
-# probe and our SCRAM verifiers with.
+# runuser, iproute2's ip and python3.
+# `install-deps.sh bench` also installs sslscan, which `make bench` compares our probe with.
 # Safe to run again: it does nothing when everything is there.
 set -euo pipefail
 
@@ -20,9 +19,11 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v runuser >/dev/null 2>&1 || need+=(util-linux)
 # `ip` brings up loopback in the network namespace a test makes for a server on listen_addresses='*'.
 command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need+=(iproute2)
+# python3 sets an extended attribute in the atomic-write test (and `make bench` compares our
+# SCRAM verifiers with hashlib's).
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ "${1:-}" = "bench" ]; then
   command -v sslscan >/dev/null 2>&1 || need+=(sslscan)
-  command -v python3 >/dev/null 2>&1 || need+=(python3)
 fi
 
 if [ ${#need[@]} -gt 0 ]; then
