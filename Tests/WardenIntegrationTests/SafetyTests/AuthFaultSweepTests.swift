@@ -34,7 +34,7 @@ struct AuthFaultSweepTests {
 
             let superuserPassword = try admin.password(LabSite.superuser)
             let repositoryPassword = try admin.password(LabSite.repositoryRole)
-            try await CLIProcess.sweep(["apply", "--only", "auth"], inventory: common, points: points, rerunEvery: 2,
+            try await CLIProcess.sweep(["apply", "--only", "auth"], inventory: common, stateDirectory: try site.inventory().stateDirectory, points: points, rerunEvery: 2,
                                        replan: ["plan", "--only", "auth"], before: before, state: { try await Self.state(admin, site) }) { point in
                 #expect(await admin.login(LabSite.superuser, superuserPassword) == nil, "\(point): the superuser is locked out")
                 #expect(await admin.login(LabSite.repositoryRole, repositoryPassword, database: "QSR") == nil,
@@ -62,7 +62,7 @@ struct AuthFaultSweepTests {
             #expect(try await CLIProcess.run(["undo"] + common).status == 0)
             #expect(try await Self.state(admin, site) == before)
 
-            try await CLIProcess.sweep(["password", "set", LabSite.superuser, "--password-stdin"], inventory: common, points: points,
+            try await CLIProcess.sweep(["password", "set", LabSite.superuser, "--password-stdin"], inventory: common, stateDirectory: try site.inventory().stateDirectory, points: points,
                                        stdin: newPassword, before: before, state: { try await Self.state(admin, site) }) { point in
                 #expect(await admin.login(LabSite.superuser, oldPassword) == nil, "\(point): the superuser is locked out")
             }
@@ -88,7 +88,7 @@ struct AuthFaultSweepTests {
             #expect(try await Self.state(admin, site) == before)
 
             let repositoryPassword = try admin.password(LabSite.repositoryRole)
-            try await CLIProcess.sweep(["password", "rotate", LabSite.repositoryRole, "--password-stdin"], inventory: common, points: points,
+            try await CLIProcess.sweep(["password", "rotate", LabSite.repositoryRole, "--password-stdin"], inventory: common, stateDirectory: try site.inventory().stateDirectory, points: points,
                                        stdin: newPassword, before: before, state: { try await Self.state(admin, site) }) { point in
                 #expect(await admin.login(LabSite.repositoryRole, repositoryPassword, database: "QSR") == nil,
                         "\(point): the services' role is locked out")

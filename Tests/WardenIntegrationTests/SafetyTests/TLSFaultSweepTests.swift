@@ -32,7 +32,7 @@ struct TLSFaultSweepTests {
             #expect(try await Self.state(admin, site) == before)
 
             let superuserPassword = try admin.password(LabSite.superuser)
-            try await CLIProcess.sweep(["apply", "--only", "tls"], inventory: common, points: points, rerunEvery: 3,
+            try await CLIProcess.sweep(["apply", "--only", "tls"], inventory: common, stateDirectory: try site.inventory().stateDirectory, points: points, rerunEvery: 3,
                                        replan: ["plan", "--only", "tls"], before: before, state: { try await Self.state(admin, site) }) { point in
                 #expect(await admin.login(LabSite.superuser, superuserPassword) == nil, "\(point): the superuser is locked out")
             }
