@@ -13,7 +13,8 @@ build: deps
 
 # Unit tests (pure core) and integration tests (real PostgreSQL labs on loopback).
 # Serial: every integration test starts its own servers, and on 2 cores running them all at
-# once was slower and, once, hung (see the closing note of issue 7); serial takes ~4 min.
+# once was slower and, once, hung (see the closing note of issue 7; that hang was a query on a
+# session whose server died, fixed in PostgresSession); serial takes ~10 min, the fault sweeps ~5.
 # scripts/test.sh adds a watchdog that prints stacks and fails a run that hangs.
 test: deps
 	$(SWIFT) build --build-tests

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # `make test`: every test, serial, line-buffered, under a watchdog. A run that outlives
-# TEST_TIMEOUT seconds (default 20 min; a full run takes ~4) prints the process tree and
+# TEST_TIMEOUT seconds (default 30 min; a full run takes ~10) prints the process tree and
 # every thread's stack of the test process (gdb), is killed, and fails: a hang shows
 # where it hung instead of eating CI's time.
 set -uo pipefail
-limit=${TEST_TIMEOUT:-1200}
+limit=${TEST_TIMEOUT:-1800}
 tests="$PWD/.build/.*PackageTests.xctest"  # this checkout's test process, not another's
 stdbuf -oL -eL "${SWIFT:-swift}" test --skip-build --no-parallel "$@" &
 runner=$!
