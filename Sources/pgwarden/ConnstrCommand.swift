@@ -202,8 +202,7 @@ struct ConnstrCommand: AsyncParsableCommand {
                 _ = try ServiceConfig(text: String(decoding: new, as: UTF8.self), profile: config.profile, file: fileOptions.path)
                 let backup: String
                 if let inventory {
-                    backup = AtomicFile.backupPath(stateDirectory: inventory.stateDirectory, kind: "services", sha256: FileDigest.sha256(old))
-                    try await write(new, over: old, entry: entryName, inventory: inventory)
+                    backup = try await write(new, over: old, entry: entryName, inventory: inventory)
                 } else {
                     // No site: the old bytes go beside the file, as a hand edit's backup would.
                     backup = fileOptions.path + ".pgwarden-backup"
@@ -219,7 +218,8 @@ struct ConnstrCommand: AsyncParsableCommand {
         }
 
         /// The write as a one-step plan of the site: journaled, verified, undone by `pgwarden undo`.
-        private func write(_ new: [UInt8], over old: [UInt8], entry: String, inventory: Inventory) async throws {
+        /// Returns where the old bytes are kept.
+        private func write(_ new: [UInt8], over old: [UInt8], entry: String, inventory: Inventory) async throws -> String {
             let path = fileOptions.path
             let step = PlannedStep(id: "connstr/\(path)", title: "\(path): set entry \(entry)", reason: "pgwarden connstr set", diff: [],
                                    action: .writeServiceFile(file: path, expectedSHA256: FileDigest.sha256(old), resultSHA256: FileDigest.sha256(new)))
@@ -231,6 +231,7 @@ struct ConnstrCommand: AsyncParsableCommand {
                 Console.out("Writing \(path) failed: \(report.error ?? "")")
                 throw exit
             }
+            return vault.path(kind: ServiceFileStep.backupKind, sha256: FileDigest.sha256(old))
         }
 
         static func split(_ assignment: String) -> (String, String?) {

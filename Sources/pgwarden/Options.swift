@@ -45,9 +45,7 @@ extension InventoryOptions {
         Interruption.install()
         return inventory
     }
-}
 
-extension InventoryOptions {
     /// ``loadForChange(_:)`` when an inventory was given or `./warden.yaml` exists; nil
     /// for commands that also work on a lone file (`connstr set`).
     func loadForChangeIfPresent(_ command: String) throws -> Inventory? {

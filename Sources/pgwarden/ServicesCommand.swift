@@ -162,9 +162,11 @@ enum PlanRunner {
     static func run(_ plan: WardenCore.Plan, inventory: Inventory, command: String, performer: any StepPerformer, format: OutputFormat, show: Shown? = nil,
                     nothingToDo: String = "Nothing to do: every file already matches.") async throws {
         let executor = PlanExecutor(journal: Journal(inventory: inventory), performer: performer, command: command) { Console.progress($0) }
-        try executor.checkJournal()
         for note in plan.notes { Console.progress("note: \(note)") }
         if plan.isEmpty {
+            // `run` checks the journal itself; with nothing to run, the refusal of a change on
+            // top of an interrupted run must not depend on the plan being empty.
+            try executor.checkJournal()
             if format == .json { try Console.json(Report(outcome: "nothing-to-do", applied: 0, notes: plan.notes)) } else { Console.out(nothingToDo) }
             return
         }

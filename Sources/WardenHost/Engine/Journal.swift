@@ -66,10 +66,11 @@ public final class Journal: Sendable {
         lastSequence.withLock { $0 = record.seq }
     }
 
+    /// One more than the last record's (known from this journal's last read or append).
     private func nextSequence() throws(HostError) -> Int {
         if let last = lastSequence.withLock({ $0 }) { return last + 1 }
-        let last = try read().records.last?.seq ?? 0
-        return last + 1
+        _ = try read()
+        return (lastSequence.withLock { $0 } ?? 0) + 1
     }
 
     /// One record as the journal writes it: a JSON line ending in its checksum and a newline.
@@ -135,6 +136,8 @@ public final class Journal: Sendable {
             contents.records.append(record)
         }
         contents.tornTailOffset = pendingOffset
+        let last = contents.records.last?.seq ?? 0
+        lastSequence.withLock { if $0 == nil { $0 = last } }
         return contents
     }
 
@@ -142,12 +145,15 @@ public final class Journal: Sendable {
         try read().records
     }
 
-    /// Cuts a torn tail back to the last complete line. Call only while holding the site
-    /// lock. Returns a sentence saying what was cut, or nil when the file ended cleanly.
-    public func repairTail() throws(HostError) -> String? {
-        guard let offset = try read().tornTailOffset else { return nil }
+    /// Reads the journal and cuts a torn tail back to the last complete line. Call only
+    /// while holding the site lock. Returns what was read (as it is after the cut) and a
+    /// sentence saying what was cut, nil when the file ended cleanly.
+    public func repairTail() throws(HostError) -> (contents: Contents, note: String?) {
+        var contents = try read()
+        guard let offset = contents.tornTailOffset else { return (contents, nil) }
         guard truncate(path, off_t(offset)) == 0 else { throw HostError.posix("cut the torn end of the journal", path, errno: errno) }
-        return "journal \(path): cut a torn last record at byte \(offset) (a run stopped while writing it)"
+        contents.tornTailOffset = nil
+        return (contents, "journal \(path): cut a torn last record at byte \(offset) (a run stopped while writing it)")
     }
 
     /// A line written by format 2 ends in `,"crc32c":"XXXXXXXX"}` over everything before the

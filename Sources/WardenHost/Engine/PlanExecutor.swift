@@ -138,8 +138,7 @@ public struct PlanExecutor: Sendable {
     ///   - skip: step id → the operator's reason: recorded as undone without touching it, so
     ///     undo can go past a step it cannot revert (someone else's edit, a node gone for good).
     public func undoLatest(run expected: String? = nil, skip: [String: String] = [:]) async throws(HostError) -> (run: String, undone: Int)? {
-        try repairJournal()
-        guard let work = UndoWork.latest(in: try journal.records()) else { return nil }
+        guard let work = UndoWork.latest(in: try repairJournal()) else { return nil }
         if let expected, expected != work.run {
             throw HostError(.busy, "the newest run with steps to undo is \(work.run), not \(expected)",
                             hint: "undo goes newest first; undo \(work.run) first, or leave out --run")
@@ -172,9 +171,7 @@ public struct PlanExecutor: Sendable {
 
     /// Repairs the journal and returns the interrupted run this one resumes, if any.
     private func prepareJournal(quiet: Bool) throws(HostError) -> String? {
-        try repairJournal()
-        let records = try journal.records()
-        guard let interrupted = UndoWork.interrupted(in: records) else { return nil }
+        guard let interrupted = UndoWork.interrupted(in: try repairJournal()) else { return nil }
         guard refusesOnInterrupted else { return nil }
         guard !interrupted.undoStopped, interrupted.command == command else {
             let what = interrupted.undoStopped ? "an undo of run \(interrupted.run) stopped part-way" : "run \(interrupted.run) (\(interrupted.command ?? "an older pgwarden")) was interrupted"
@@ -185,11 +182,11 @@ public struct PlanExecutor: Sendable {
         return interrupted.run
     }
 
-    /// Cuts a torn tail, reports damaged lines, and removes temporary files a killed run
-    /// left next to the files the journal names.
-    private func repairJournal() throws(HostError) {
-        if let note = try journal.repairTail() { progress(note) }
-        let contents = try journal.read()
+    /// Cuts a torn tail, reports damaged lines, removes temporary files a killed run left
+    /// next to the files the journal names, and returns the records (one read of the file).
+    private func repairJournal() throws(HostError) -> [JournalRecord] {
+        let (contents, note) = try journal.repairTail()
+        if let note { progress(note) }
         if !contents.damagedLines.isEmpty {
             progress("journal \(journal.path): skipped damaged line(s) \(contents.damagedLines.map(String.init).joined(separator: ", ")) (good records follow them)")
         }
@@ -197,6 +194,7 @@ public struct PlanExecutor: Sendable {
         for path in AtomicFile.removeLeftoverTemporaries(nextTo: files) {
             progress("removed \(path), a temporary file of a run that was killed")
         }
+        return contents.records
     }
 
     private func rollBack(run: String, failed step: PlannedStep, message: String, standing: [(PlannedStep, UndoRecord)]) async -> Outcome {

@@ -75,11 +75,14 @@ public struct ServiceFileStep: StepPerformer {
 
     // MARK: Helpers
 
+    /// Backups of service files (this step's and `connstr set`'s) go to `STATE_DIR/backups/services/`.
+    public static let backupKind = "services"
+
     /// Old bytes of service files hold passwords: sealed when the site has a key.
     var vault: BackupVault { BackupVault(stateDirectory: stateDirectory, keyFile: keyFile) }
 
     func backupPath(for hash: String) -> String {
-        vault.path(kind: "services", sha256: hash)
+        vault.path(kind: Self.backupKind, sha256: hash)
     }
 
     static func text(_ bytes: [UInt8], _ file: String) throws(HostError) -> String {

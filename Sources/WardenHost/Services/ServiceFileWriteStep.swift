@@ -32,7 +32,7 @@ public struct ServiceFileWriteStep: StepPerformer {
         guard FileDigest.sha256(bytes) == result else {
             throw HostError(.verification, "the bytes for \(file) are not the ones planned; refused")
         }
-        let backup = vault.path(kind: "services", sha256: expected)
+        let backup = vault.path(kind: ServiceFileStep.backupKind, sha256: expected)
         try vault.keep(old, at: backup)
         let bytes = self.bytes
         return PreparedStep(undo: .serviceFile(file: file, backupPath: backup, previousSHA256: expected, writtenSHA256: result)) {

@@ -29,23 +29,20 @@ public struct SiteAccess: Sendable {
     /// from its own undo — so it also tries each copy's backup, taken before the run.
     public func withRecoveryPasswords(from records: [UndoRecord]) -> SiteAccess {
         var access = self
-        let vault = BackupVault(stateDirectory: inventory.stateDirectory, keyFile: secrets.store?.keyFile)
+        guard let keyFile = secrets.store?.keyFile else { return access }
+        // The same reading undo uses for an old password kept in a copy's backup.
+        let reader = PasswordSourceReader(inventory: inventory, secrets: secrets, keyFile: keyFile)
         for record in records {
-            guard case .passwordFile(let file, let backup?, _, _) = record else { continue }
+            guard case .passwordFile(let file, _?, let previous?, _) = record else { continue }
             for (role, reference) in inventory.secrets {
-                var old: Secret?
                 switch reference {
-                case .file(let path) where path == file:
-                    old = (try? vault.read(backup)).map { Secret(SecretResolver.withoutFinalLineBreaks(String(decoding: $0, as: UTF8.self))) }
-                case .store(let name) where file == secrets.store?.path:
-                    guard let store = secrets.store, let bytes = try? vault.read(backup),
-                          let text = String(validating: bytes, as: UTF8.self),
-                          let keys = try? [store.keyFile.load()] + store.keyFile.retiredKeys() else { continue }
-                    old = try? SealedSecretStore(parsing: text).open(name, keys: keys)
-                default:
-                    continue
+                case .file(let path) where path == file: break
+                case .store where file == secrets.store?.path: break
+                default: continue
                 }
-                if let old { access.alternatePasswords[role, default: []].append(old) }
+                if let old = try? reader.read(.replacedCopy(reference: reference.description, sha256: previous)) {
+                    access.alternatePasswords[role, default: []].append(old)
+                }
             }
         }
         return access

@@ -203,7 +203,7 @@ struct JournalTests {
         #expect(contents.records.map(\.run) == ["r"])
         #expect(contents.damagedLines == [1])
         #expect(contents.tornTailOffset == nil)
-        #expect(try journal.repairTail() == nil)
+        #expect(try journal.repairTail().note == nil)
         #expect(try AtomicFile.read(journal.path) == text, "a damaged line with good records after it is never a cut point")
     }
 
@@ -226,7 +226,7 @@ struct JournalTests {
         // A torn tail is cut back to the last newline, and said.
         try AtomicFile.write(good + Array(good.prefix(20)), to: journal.path)
         #expect(try journal.read().tornTailOffset == good.count)
-        #expect(try journal.repairTail() != nil)
+        #expect(try journal.repairTail().note != nil)
         #expect(try AtomicFile.read(journal.path) == good)
         // The next append continues the sequence.
         let again = Journal(stateDirectory: dir, site: "lab")
